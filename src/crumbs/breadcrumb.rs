@@ -1,0 +1,86 @@
+//! Breadcrumb trails: `Home > News > World`, `Home / Publications`, `News » Politics`.
+//!
+//! A trail is a line of short labels joined by a path separator. Arrow-like separators
+//! (`>`, `›`, `»`, `→`) need two labels; `/` and `|` are common in prose and dates, so they
+//! need three labels, or a first label that names the site's home.
+
+/// Most words a label of a trail may have; the last label (often the page title) may have
+/// more.
+const MAX_LABEL_WORDS: usize = 5;
+const MAX_LAST_LABEL_WORDS: usize = 14;
+
+/// Whether a line body reads as a breadcrumb trail.
+pub fn is_trail(body: &str) -> bool {
+    for (separators, min_labels) in [(&['>', '›', '»', '→'][..], 2), (&['/', '|'][..], 3)] {
+        if !body.contains(separators) {
+            continue;
+        }
+        let labels: Vec<&str> = body
+            .split(separators)
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        // A trailing separator ("Opinion /") still marks a trail of one label only if it
+        // starts with home; otherwise labels must be many enough.
+        let starts_home = labels
+            .first()
+            .is_some_and(|l| l.eq_ignore_ascii_case("home") || l.eq_ignore_ascii_case("start"));
+        if labels.len() < min_labels && !(starts_home && labels.len() >= 2) {
+            continue;
+        }
+        if labels.iter().enumerate().all(|(i, label)| {
+            is_label(
+                label,
+                if i + 1 == labels.len() {
+                    MAX_LAST_LABEL_WORDS
+                } else {
+                    MAX_LABEL_WORDS
+                },
+            )
+        }) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A label: a few words starting with a letter or digit, not a sentence.
+fn is_label(label: &str, max_words: usize) -> bool {
+    let words = label.split_whitespace().count();
+    let starts_well = label.chars().next().is_some_and(char::is_alphanumeric);
+    let sentence = label.ends_with(['.', '!', '?']) && words > 3;
+    starts_well && words <= max_words && !sentence
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trails() {
+        for line in [
+            "Home > News > World",
+            "Home / Publications",
+            "News » Politics » Elections 2020",
+            "Business | Markets | Stocks",
+            "Home › Sport",
+            "Home / Opinion / Why the council got the budget wrong",
+        ] {
+            assert!(is_trail(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn not_trails() {
+        for line in [
+            "Revenue rose 5% year on year / the company said.",
+            "and/or",
+            "24/7",
+            "The ratio was 3 > 2 in most of the cases that the team looked at in detail.",
+            "He wrote: this is either a good idea | or a very bad one.",
+            "Q&A",
+        ] {
+            assert!(!is_trail(line), "{line}");
+        }
+    }
+}

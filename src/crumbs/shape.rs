@@ -1,0 +1,141 @@
+//! The shape of a line: the measurable signals crumb rules judge it by.
+//!
+//! Receives one line's content; returns its words, function words, punctuation and list
+//! marker. Pure measurement: no decisions here.
+
+use crate::language::FunctionWords;
+
+/// The list marker a line starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListMarker {
+    /// `-`, `*`, `+`, `•`, `·`, `–`, `▪`, `►` followed by a space.
+    Bullet,
+    /// `1.` or `1)` followed by a space.
+    Numbered,
+}
+
+/// Measurements of a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineShape<'t> {
+    /// The line without leading/trailing white space, list marker and emphasis marks.
+    pub body: &'t str,
+    pub marker: Option<ListMarker>,
+    /// Characters of `body`.
+    pub chars: usize,
+    /// Words with a letter or digit.
+    pub words: usize,
+    /// Words that are function words of the document's language.
+    pub function_words: usize,
+    /// Ends with `.`, `!`, `?`, `…` (possibly followed by a closing quote or bracket).
+    pub ends_sentence: bool,
+    /// Holds a `,` `;` or `:` followed by more text: clause structure, not a label.
+    pub has_clause_punctuation: bool,
+}
+
+impl LineShape<'_> {
+    /// Share of words that are function words (0 for a line without words).
+    pub fn function_ratio(&self) -> f64 {
+        if self.words == 0 {
+            0.0
+        } else {
+            self.function_words as f64 / self.words as f64
+        }
+    }
+}
+
+/// Splits a leading list marker off a trimmed line.
+fn strip_marker(line: &str) -> (Option<ListMarker>, &str) {
+    let mut chars = line.char_indices();
+    if let Some((_, first)) = chars.next() {
+        if matches!(first, '-' | '*' | '+' | '•' | '·' | '–' | '▪' | '►' | '◦') {
+            let rest = &line[first.len_utf8()..];
+            if rest.starts_with(' ') || rest.starts_with('\t') {
+                return (Some(ListMarker::Bullet), rest.trim_start());
+            }
+        }
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=3).contains(&digits) {
+        let rest = &line[digits..];
+        if let Some(after) = rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") ")) {
+            return (Some(ListMarker::Numbered), after.trim_start());
+        }
+    }
+    (None, line)
+}
+
+/// Measures a line's content.
+pub fn measure<'t>(content: &'t str, function_words: &FunctionWords) -> LineShape<'t> {
+    let (marker, rest) = strip_marker(content.trim());
+    // Markdown emphasis and heading marks carry no words.
+    let body = rest
+        .trim_start_matches(['#', '*', '_', ' '])
+        .trim_end_matches(['*', '_', ' ']);
+    let mut words = 0;
+    let mut function = 0;
+    let mut lower = String::new();
+    for token in body.split_whitespace() {
+        let word = token.trim_matches(|c: char| !c.is_alphanumeric());
+        if word.is_empty() {
+            continue;
+        }
+        words += 1;
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+        if function_words.contains(&lower) {
+            function += 1;
+        }
+    }
+    let tail = body.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
+    let ends_sentence = tail.ends_with(['.', '!', '?', '…']);
+    let has_clause_punctuation = body
+        .char_indices()
+        .any(|(i, c)| matches!(c, ',' | ';' | ':') && body[i + 1..].starts_with(' '));
+    LineShape {
+        body,
+        marker,
+        chars: body.chars().count(),
+        words,
+        function_words: function,
+        ends_sentence,
+        has_clause_punctuation,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(line: &str) -> LineShape<'_> {
+        measure(line, &FunctionWords::english_fallback())
+    }
+
+    #[test]
+    fn bullet_marker_and_emphasis_are_not_body() {
+        let s = shape("  - **World News**  ");
+        assert_eq!(s.marker, Some(ListMarker::Bullet));
+        assert_eq!(s.body, "World News");
+        assert_eq!(s.words, 2);
+        assert_eq!(s.function_words, 0);
+    }
+
+    #[test]
+    fn numbered_items() {
+        let s = shape("12. Contact us");
+        assert_eq!(s.marker, Some(ListMarker::Numbered));
+        assert_eq!(s.body, "Contact us");
+    }
+
+    #[test]
+    fn a_dash_inside_a_word_is_not_a_marker() {
+        assert_eq!(shape("-30 degrees").marker, None);
+    }
+
+    #[test]
+    fn prose_signals() {
+        let s = shape("He said, “the plan is over.”");
+        assert!(s.ends_sentence);
+        assert!(s.has_clause_punctuation);
+        assert!(s.function_ratio() > 0.3);
+    }
+}

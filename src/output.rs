@@ -1,0 +1,119 @@
+//! The only code that writes files: atomically, never over an input.
+//!
+//! A file is written to a temporary file in the target's directory (named
+//! `.unscrape-tmp-*`, so a leftover is recognisable), flushed and synced, then renamed over
+//! the target. A failure at any step removes the temporary file and leaves the old target,
+//! if any, untouched.
+
+use anyhow::{bail, Context, Result};
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+/// Prefix of temporary files.
+pub const TEMP_PREFIX: &str = ".unscrape-tmp-";
+
+/// Writes `bytes` to `path` atomically. An existing target keeps its permissions; a new
+/// one gets the usual `rw-r--r--`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    temp.write_all(bytes)?;
+    temp.flush()?;
+    let permissions = fs::metadata(path)
+        .map(|meta| meta.permissions())
+        .ok()
+        .or_else(default_permissions);
+    if let Some(permissions) = permissions {
+        fs::set_permissions(temp.path(), permissions)?;
+    }
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Permissions of a new output: `rw-r--r--` rather than the temporary file's `rw-------`.
+#[cfg(unix)]
+fn default_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<fs::Permissions> {
+    None
+}
+
+/// Fails if `output` is the same file as any of `inputs` (by device and inode, so a
+/// symlink or hard link to an input counts).
+pub fn refuse_input_as_output<'a>(
+    output: &Path,
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> Result<()> {
+    if !output.exists() {
+        return Ok(());
+    }
+    for input in inputs {
+        if same_file::is_same_file(output, input).unwrap_or(false) {
+            bail!(
+                "refusing to overwrite the input {}; write elsewhere (in-place rewriting needs --in-place)",
+                input.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_replaces_leaving_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.txt");
+        write_atomic(&target, b"one").unwrap();
+        write_atomic(&target, b"two").unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"two");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["out.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_permissions_of_an_existing_target() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.txt");
+        fs::write(&target, "old").unwrap();
+        fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic(&target, b"new").unwrap();
+        assert_eq!(fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    #[test]
+    fn failure_leaves_old_file_and_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("missing-dir").join("out.txt");
+        assert!(write_atomic(&target, b"x").is_err());
+        assert!(!target.exists());
+    }
+
+    #[test]
+    fn refuses_an_input_or_its_alias() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.txt");
+        fs::write(&input, "x").unwrap();
+        assert!(refuse_input_as_output(&input, [input.as_path()]).is_err());
+        let alias = dir.path().join(".").join("in.txt");
+        assert!(refuse_input_as_output(&alias, [input.as_path()]).is_err());
+        let other = dir.path().join("other.txt");
+        assert!(refuse_input_as_output(&other, [input.as_path()]).is_ok());
+    }
+}

@@ -1,0 +1,291 @@
+//! One document through the stages: crumbs → segment → fingerprint → decide, repeated to a
+//! fixed point, then the clean text assembled from the input's own bytes.
+//!
+//! Receives decoded text and settings; returns the clean text and every removal with its
+//! reason. Removing lines can expose more to remove (a menu that was between the article
+//! and its repeated copy is at the bottom once the copy is gone), so the stages run again
+//! on the remaining lines until nothing changes: that makes `clean(clean(x)) == clean(x)`.
+//! Never writes anything and never alters a kept line.
+
+use crate::crumbs::{find_crumbs, CrumbOptions, CrumbRule};
+use crate::dedup::{decide, DedupOptions};
+use crate::fingerprint::{fingerprint_key, normalise_into, Fingerprint};
+use crate::language::FunctionWords;
+use crate::segment::{segment, Segmentation, SplitMode};
+use crate::text::{split_lines, Line};
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Passes after which the fixed-point loop stops even if the last one removed something.
+/// Real documents settle in two; the bound guards against a pathological oscillation.
+const MAX_PASSES: usize = 8;
+
+/// Settings for cleaning one document.
+#[derive(Debug, Clone, Default)]
+pub struct CleanOptions {
+    pub split: SplitMode,
+    pub crumbs: CrumbOptions,
+    pub dedup: DedupOptions,
+}
+
+/// A navigation line that was removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrumbRemoval {
+    /// 0-based line index.
+    pub line: usize,
+    pub rule: CrumbRule,
+}
+
+/// A paragraph removed as a copy of an earlier one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateRemoval {
+    /// 0-based first and last line of the removed paragraph.
+    pub lines: (usize, usize),
+    /// Byte span of the removed paragraph.
+    pub bytes: Range<usize>,
+    /// 0-based first and last line of the paragraph it repeats.
+    pub original_lines: (usize, usize),
+    /// Index into [`Cleaned::sections`].
+    pub section: usize,
+}
+
+/// A run of consecutive duplicate paragraphs, removed together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionRemoval {
+    /// 0-based first and last line of the removed run.
+    pub lines: (usize, usize),
+    /// 0-based first and last line of the earlier text it repeats.
+    pub original_lines: (usize, usize),
+    pub paragraphs: usize,
+}
+
+/// The outcome of cleaning one document.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    /// The clean text: kept lines and blank-line gaps, byte for byte from the input.
+    pub text: String,
+    pub crumbs: Vec<CrumbRemoval>,
+    pub duplicates: Vec<DuplicateRemoval>,
+    pub sections: Vec<SectionRemoval>,
+    /// Paragraphs of the document before anything was removed.
+    pub paragraphs_in: usize,
+    /// Paragraphs of the clean text.
+    pub paragraphs_out: usize,
+    /// How the text was split (`auto` resolved).
+    pub split: SplitMode,
+    /// ISO 639-1 code of the function words used, and whether it was detected.
+    pub language: &'static str,
+    pub language_detected: bool,
+    /// Lines of the input.
+    pub lines: usize,
+    /// Bytes removed (line spans of removed lines, terminators included).
+    pub bytes_removed: usize,
+}
+
+impl Cleaned {
+    pub fn changed(&self) -> bool {
+        !self.crumbs.is_empty() || !self.duplicates.is_empty()
+    }
+}
+
+/// Cleans one document.
+pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
+    let lines = split_lines(text);
+    let mut live = vec![true; lines.len()];
+    let function_words = FunctionWords::detect(&prose_sample(text, &lines));
+
+    let mut crumbs = Vec::new();
+    let mut duplicates = Vec::new();
+    let mut sections = Vec::new();
+    let mut paragraphs_in = None;
+
+    for _pass in 0..MAX_PASSES {
+        let found = find_crumbs(text, &lines, &live, &options.crumbs, &function_words);
+        for crumb in &found {
+            live[crumb.line] = false;
+        }
+        let removed_crumbs = !found.is_empty();
+        crumbs.extend(found.into_iter().map(|c| CrumbRemoval {
+            line: c.line,
+            rule: c.rule,
+        }));
+
+        let seg = segment(text, &lines, &live, options.split);
+        if paragraphs_in.is_none() {
+            // Before duplicates but after crumbs: crumbs are lines, not paragraphs, and
+            // counting them as paragraphs would depend on the split mode.
+            let unstripped = segment(text, &lines, &vec![true; lines.len()], options.split);
+            paragraphs_in = Some(unstripped.paragraphs.len());
+        }
+        let fingerprints = fingerprint_paragraphs(text, &lines, &seg);
+        let decisions = decide(&fingerprints, &options.dedup);
+
+        for section in &decisions.sections {
+            let section_id = sections.len();
+            let span = |range: &[usize]| {
+                let first = &seg.paragraphs[range[0]];
+                let last = &seg.paragraphs[range[range.len() - 1]];
+                (first.first_line, last.last_line)
+            };
+            let removed: Vec<usize> = section.paragraphs.clone().collect();
+            let originals_first = section.originals.iter().min().copied().unwrap_or(0);
+            let originals_last = section.originals.iter().max().copied().unwrap_or(0);
+            sections.push(SectionRemoval {
+                lines: span(&removed),
+                original_lines: span(&[originals_first, originals_last]),
+                paragraphs: removed.len(),
+            });
+            for (&p, &original) in removed.iter().zip(&section.originals) {
+                let paragraph = &seg.paragraphs[p];
+                let source = &seg.paragraphs[original];
+                duplicates.push(DuplicateRemoval {
+                    lines: (paragraph.first_line, paragraph.last_line),
+                    bytes: paragraph.byte_start..paragraph.byte_end,
+                    original_lines: (source.first_line, source.last_line),
+                    section: section_id,
+                });
+                for &line in seg.lines_of(paragraph) {
+                    live[line] = false;
+                }
+            }
+        }
+        if !removed_crumbs && decisions.sections.is_empty() {
+            break;
+        }
+    }
+
+    let seg = segment(text, &lines, &live, options.split);
+    let clean = assemble(text, &lines, &seg);
+    crumbs.sort_by_key(|c| c.line);
+    duplicates.sort_by_key(|d| d.lines);
+    let bytes_removed = lines
+        .iter()
+        .zip(&live)
+        .filter(|(_, live)| !**live)
+        .map(|(line, _)| line.byte_end - line.byte_start)
+        .sum();
+    Cleaned {
+        text: clean,
+        crumbs,
+        duplicates,
+        sections,
+        paragraphs_in: paragraphs_in.unwrap_or(0),
+        paragraphs_out: seg.paragraphs.len(),
+        split: seg.split.unwrap_or(options.split),
+        language: function_words.language,
+        language_detected: function_words.detected,
+        lines: lines.len(),
+        bytes_removed,
+    }
+}
+
+/// Fingerprints every paragraph, in parallel; results stay in paragraph order.
+fn fingerprint_paragraphs(text: &str, lines: &[Line], seg: &Segmentation) -> Vec<Fingerprint> {
+    seg.paragraphs
+        .par_iter()
+        .map_init(String::new, |key, paragraph| {
+            key.clear();
+            normalise_into(
+                seg.lines_of(paragraph).iter().map(|&i| lines[i].content(text)),
+                key,
+            );
+            fingerprint_key(key)
+        })
+        .collect()
+}
+
+/// The clean text: the document's leading blank lines, then each paragraph's live lines
+/// with the blank lines that preceded it, then the document's trailing blank lines.
+fn assemble(text: &str, lines: &[Line], seg: &Segmentation) -> String {
+    let mut out = String::with_capacity(text.len());
+    if seg.paragraphs.is_empty() {
+        return out;
+    }
+    let push_lines = |range: Range<usize>, out: &mut String| {
+        for line in &lines[range] {
+            out.push_str(&text[line.span()]);
+        }
+    };
+    push_lines(seg.leading_gap.clone(), &mut out);
+    for (k, paragraph) in seg.paragraphs.iter().enumerate() {
+        if k > 0 {
+            push_lines(seg.gap_before[k].clone(), &mut out);
+        }
+        for &i in seg.lines_of(paragraph) {
+            out.push_str(&text[lines[i].span()]);
+        }
+    }
+    push_lines(seg.trailing_gap.clone(), &mut out);
+    out
+}
+
+/// The longest lines of a document (up to a few KB): prose, for language detection,
+/// rather than the menus that open most pages.
+fn prose_sample(text: &str, lines: &[Line]) -> String {
+    const SAMPLE_BYTES: usize = 4096;
+    let mut by_length: Vec<&Line> = lines.iter().collect();
+    by_length.sort_by_key(|l| std::cmp::Reverse(l.content_end - l.byte_start));
+    let mut sample = String::new();
+    for line in by_length {
+        if sample.len() >= SAMPLE_BYTES {
+            break;
+        }
+        let content = line.content(text);
+        let end = content.len().min(SAMPLE_BYTES);
+        let end = (0..=end).rev().find(|&e| content.is_char_boundary(e)).unwrap_or(0);
+        sample.push_str(&content[..end]);
+        sample.push('\n');
+    }
+    sample
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P1: &str = "The committee said on Monday that it would review the decision, which had been criticised by many.";
+    const P2: &str = "Members of the public will be able to comment on the plans until the end of the month.";
+
+    fn clean(text: &str) -> String {
+        clean_text(text, &CleanOptions::default()).text
+    }
+
+    #[test]
+    fn empty_and_blank() {
+        assert_eq!(clean(""), "");
+        assert_eq!(clean(" \n\n\t\n"), "");
+        assert_eq!(clean("\r\n\r\n"), "");
+    }
+
+    #[test]
+    fn no_trailing_newline_is_kept() {
+        let text = format!("{P1}\n{P2}");
+        assert_eq!(clean(&text), text);
+    }
+
+    #[test]
+    fn repeated_body_goes_and_gaps_stay_tidy() {
+        let text = format!("Title\n\n{P1}\n\n{P2}\n\nTitle\n\n{P1}\n\n{P2}\n");
+        assert_eq!(clean(&text), format!("Title\n\n{P1}\n\n{P2}\n"));
+    }
+
+    #[test]
+    fn crlf_is_kept() {
+        let text = format!("Home > News > World\r\n\r\n{P1}\r\n\r\n{P1}\r\n");
+        assert_eq!(clean(&text), format!("{P1}\r\n"));
+    }
+
+    #[test]
+    fn idempotent_on_a_menu_exposed_by_a_removed_copy() {
+        let text = format!("{P1}\n{P2}\n- About us\n- Contact\n{P1}\n{P2}\n");
+        let once = clean(&text);
+        assert_eq!(once, format!("{P1}\n{P2}\n"));
+        assert_eq!(clean(&once), once);
+    }
+
+    #[test]
+    fn a_and_a_drops_exactly_the_second_copy() {
+        let a = format!("Intro line\n{P1}\nSingapore\n{P2}\n");
+        assert_eq!(clean(&format!("{a}{a}")), a);
+    }
+}

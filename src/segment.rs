@@ -1,0 +1,240 @@
+//! Paragraph segmentation: groups the live lines of a document into paragraphs.
+//!
+//! Receives the line view and which lines are live; returns paragraphs (byte spans with
+//! their line numbers) and the blank-line gaps between them. Lines removed by an earlier
+//! stage are skipped over, so segmenting the live lines gives the same paragraphs as
+//! segmenting the text that remains once they are gone: that keeps `clean` idempotent.
+//! Never judges content: that belongs to the crumb and dedup stages.
+
+use crate::text::Line;
+use std::ops::Range;
+
+/// How the document is split into paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SplitMode {
+    /// Blank-line blocks when the document is laid out that way, else one per line.
+    #[default]
+    Auto,
+    /// A paragraph is a block of non-blank lines between blank lines.
+    Blank,
+    /// Every non-blank line is a paragraph.
+    Line,
+}
+
+/// Above this mean number of lines per blank-separated block, `auto` treats the blank lines
+/// as incidental and splits per line: a dump with a handful of blank lines in hundreds of
+/// lines is a one-paragraph-per-line layout, and whole-block paragraphs would hide its
+/// duplicates.
+const AUTO_MAX_MEAN_BLOCK_LINES: usize = 12;
+
+/// A paragraph: live non-blank lines with no blank line between them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Indices into [`Segmentation::member_lines`].
+    pub members: Range<usize>,
+    /// 0-based index of the first and last line of the paragraph.
+    pub first_line: usize,
+    pub last_line: usize,
+    /// Byte span from the first line's start to the last line's end (terminator included).
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+/// The paragraphs of a document and the blank lines between them.
+#[derive(Debug, Clone, Default)]
+pub struct Segmentation {
+    /// The mode actually used (`auto` resolved to `blank` or `line`).
+    pub split: Option<SplitMode>,
+    pub paragraphs: Vec<Paragraph>,
+    /// Line indices of every paragraph's lines, paragraph after paragraph.
+    pub member_lines: Vec<usize>,
+    /// For each paragraph, the blank lines to write before it when an earlier paragraph is
+    /// written: the last run of consecutive blank lines before it (a gap that held removed
+    /// lines shrinks to its last blank run rather than stacking blank lines up).
+    pub gap_before: Vec<Range<usize>>,
+    /// The document's own leading blank lines (before its first non-blank line, live or
+    /// not), written before the first paragraph.
+    pub leading_gap: Range<usize>,
+    /// The document's own trailing blank lines, written after the last paragraph.
+    pub trailing_gap: Range<usize>,
+}
+
+impl Segmentation {
+    /// Line indices of a paragraph's live lines.
+    pub fn lines_of(&self, paragraph: &Paragraph) -> &[usize] {
+        &self.member_lines[paragraph.members.clone()]
+    }
+}
+
+/// Splits the live lines into paragraphs. `live[i]` says whether line `i` is still part of
+/// the document.
+pub fn segment(text: &str, lines: &[Line], live: &[bool], mode: SplitMode) -> Segmentation {
+    debug_assert_eq!(lines.len(), live.len());
+    let blank: Vec<bool> = lines.iter().map(|l| l.is_blank(text)).collect();
+    let split = match mode {
+        SplitMode::Auto => resolve_auto(&blank, live),
+        other => other,
+    };
+
+    let mut seg = Segmentation {
+        split: Some(split),
+        ..Segmentation::default()
+    };
+    // The last run of consecutive blank lines seen since the previous paragraph.
+    let mut blank_run: Option<Range<usize>> = None;
+    let mut open: Option<Paragraph> = None;
+    let mut gap_pending: Range<usize> = 0..0;
+
+    let close = |seg: &mut Segmentation, p: Paragraph, gap: Range<usize>| {
+        seg.gap_before.push(gap);
+        seg.paragraphs.push(p);
+    };
+
+    for (i, line) in lines.iter().enumerate() {
+        if !live[i] {
+            continue;
+        }
+        if blank[i] {
+            if let Some(p) = open.take() {
+                close(&mut seg, p, gap_pending.clone());
+            }
+            blank_run = match blank_run {
+                Some(run) if run.end == i => Some(run.start..i + 1),
+                _ => Some(i..i + 1),
+            };
+            continue;
+        }
+        let continues = matches!(split, SplitMode::Blank) && open.is_some() && blank_run.is_none();
+        if continues {
+            if let Some(p) = open.as_mut() {
+                p.last_line = i;
+                p.byte_end = line.byte_end;
+                p.members.end += 1;
+            }
+        } else {
+            if let Some(p) = open.take() {
+                close(&mut seg, p, gap_pending.clone());
+            }
+            gap_pending = blank_run.take().unwrap_or(i..i);
+            open = Some(Paragraph {
+                members: seg.member_lines.len()..seg.member_lines.len() + 1,
+                first_line: i,
+                last_line: i,
+                byte_start: line.byte_start,
+                byte_end: line.byte_end,
+            });
+        }
+        seg.member_lines.push(i);
+    }
+    if let Some(p) = open.take() {
+        close(&mut seg, p, gap_pending);
+    }
+    let first_text = blank.iter().position(|b| !b).unwrap_or(lines.len());
+    let last_text = blank.iter().rposition(|b| !b).map_or(lines.len(), |i| i + 1);
+    seg.leading_gap = 0..first_text;
+    seg.trailing_gap = last_text.max(first_text)..lines.len();
+    seg
+}
+
+/// `blank` when blank lines separate the document into blocks of a few lines each.
+fn resolve_auto(blank: &[bool], live: &[bool]) -> SplitMode {
+    let mut blocks = 0usize;
+    let mut text_lines = 0usize;
+    let mut in_block = false;
+    for (is_blank, _) in blank.iter().zip(live).filter(|(_, live)| **live) {
+        if *is_blank {
+            in_block = false;
+        } else {
+            text_lines += 1;
+            if !in_block {
+                blocks += 1;
+                in_block = true;
+            }
+        }
+    }
+    if blocks >= 2 && text_lines <= blocks * AUTO_MAX_MEAN_BLOCK_LINES {
+        SplitMode::Blank
+    } else {
+        SplitMode::Line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::split_lines;
+
+    fn paragraphs(text: &str, mode: SplitMode) -> Vec<String> {
+        let lines = split_lines(text);
+        let live = vec![true; lines.len()];
+        let seg = segment(text, &lines, &live, mode);
+        seg.paragraphs
+            .iter()
+            .map(|p| text[p.byte_start..p.byte_end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn empty_and_blank_documents_have_no_paragraphs() {
+        assert!(paragraphs("", SplitMode::Auto).is_empty());
+        assert!(paragraphs(" \n\n\t\n", SplitMode::Auto).is_empty());
+        assert!(paragraphs("\r\n\r\n", SplitMode::Auto).is_empty());
+    }
+
+    #[test]
+    fn blank_line_blocks() {
+        let text = "a\nb\n\nc\n\n\nd";
+        assert_eq!(paragraphs(text, SplitMode::Blank), ["a\nb\n", "c\n", "d"]);
+        assert_eq!(paragraphs(text, SplitMode::Auto), ["a\nb\n", "c\n", "d"]);
+        assert_eq!(paragraphs(text, SplitMode::Line), ["a\n", "b\n", "c\n", "d"]);
+    }
+
+    #[test]
+    fn crlf_blank_lines_break_paragraphs() {
+        let text = "a\r\nb\r\n\r\nc\r\n";
+        assert_eq!(paragraphs(text, SplitMode::Blank), ["a\r\nb\r\n", "c\r\n"]);
+    }
+
+    #[test]
+    fn auto_without_blank_lines_is_per_line() {
+        let seg = {
+            let text = "a\nb\nc\n";
+            let lines = split_lines(text);
+            segment(text, &lines, &[true; 3], SplitMode::Auto)
+        };
+        assert_eq!(seg.split, Some(SplitMode::Line));
+        assert_eq!(seg.paragraphs.len(), 3);
+    }
+
+    #[test]
+    fn auto_with_long_blocks_is_per_line() {
+        let mut text = "x\n".repeat(30);
+        text.push('\n');
+        text.push_str(&"y\n".repeat(30));
+        let lines = split_lines(&text);
+        let seg = segment(&text, &lines, &vec![true; lines.len()], SplitMode::Auto);
+        assert_eq!(seg.split, Some(SplitMode::Line));
+    }
+
+    #[test]
+    fn removed_lines_are_skipped_not_breaks() {
+        let text = "a\ncrumb\nb\n\nc\n";
+        let lines = split_lines(text);
+        let live = [true, false, true, true, true];
+        let seg = segment(text, &lines, &live, SplitMode::Blank);
+        assert_eq!(seg.paragraphs.len(), 2);
+        assert_eq!(seg.lines_of(&seg.paragraphs[0]), &[0, 2]);
+        assert_eq!(seg.gap_before[1], 3..4);
+    }
+
+    #[test]
+    fn gaps_and_paragraphs_cover_the_text() {
+        let text = "\n\na\nb\n\n\nc\n\n";
+        let lines = split_lines(text);
+        let seg = segment(text, &lines, &vec![true; lines.len()], SplitMode::Blank);
+        assert_eq!(seg.leading_gap, 0..2);
+        assert_eq!(seg.gap_before[1], 4..6);
+        assert_eq!(seg.trailing_gap, 7..8);
+    }
+}

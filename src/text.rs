@@ -1,0 +1,93 @@
+//! The line view of a decoded document: every line as a byte span of the text, with its
+//! terminator, and which lines are still *live* (not yet removed by an earlier stage).
+//!
+//! Receives decoded text; returns spans that cover it exactly. Never copies or alters text:
+//! every later stage refers to the input's own bytes through these spans.
+
+use std::ops::Range;
+
+/// One physical line of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// First byte of the line.
+    pub byte_start: usize,
+    /// End of the line's content, before its `\n` or `\r\n` terminator.
+    pub content_end: usize,
+    /// End of the line including its terminator (equal to `content_end` for a last line
+    /// without one).
+    pub byte_end: usize,
+}
+
+impl Line {
+    pub fn content<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.byte_start..self.content_end]
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        self.byte_start..self.byte_end
+    }
+
+    /// A blank line holds only white space; blank lines separate paragraphs.
+    pub fn is_blank(&self, text: &str) -> bool {
+        self.content(text).trim().is_empty()
+    }
+}
+
+/// Splits `text` into lines. `\n` ends a line; a `\r` before it belongs to the terminator.
+/// The spans cover `text` exactly and in order.
+pub fn split_lines(text: &str) -> Vec<Line> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::with_capacity(bytes.len() / 40 + 1);
+    let mut start = 0;
+    for newline in memchr::memchr_iter(b'\n', bytes) {
+        let content_end = if newline > start && bytes[newline - 1] == b'\r' {
+            newline - 1
+        } else {
+            newline
+        };
+        lines.push(Line {
+            byte_start: start,
+            content_end,
+            byte_end: newline + 1,
+        });
+        start = newline + 1;
+    }
+    if start < bytes.len() {
+        lines.push(Line {
+            byte_start: start,
+            content_end: bytes.len(),
+            byte_end: bytes.len(),
+        });
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reassemble(text: &str) -> String {
+        split_lines(text).iter().map(|l| &text[l.span()]).collect()
+    }
+
+    #[test]
+    fn empty_text_has_no_lines() {
+        assert!(split_lines("").is_empty());
+    }
+
+    #[test]
+    fn spans_cover_text_with_and_without_final_newline() {
+        for text in ["a\nb\n", "a\nb", "\n\n", "a\r\nb\r\n", "x\r\n\r\ny", "\r"] {
+            assert_eq!(reassemble(text), text);
+        }
+    }
+
+    #[test]
+    fn crlf_terminator_is_not_content() {
+        let text = "one\r\ntwo\n";
+        let lines = split_lines(text);
+        assert_eq!(lines[0].content(text), "one");
+        assert_eq!(lines[1].content(text), "two");
+        assert!(split_lines("\r\n")[0].is_blank("\r\n"));
+    }
+}
