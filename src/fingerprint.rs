@@ -17,7 +17,8 @@ pub struct KeyHash(pub [u8; 32]);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fingerprint {
     pub hash: KeyHash,
-    /// Words (white-space separated tokens with a letter or digit) in the key.
+    /// Words in the key: white-space separated tokens with a letter or digit, and each
+    /// character of scripts written without spaces.
     pub words: u32,
 }
 
@@ -75,11 +76,9 @@ pub fn normalise(text: &str) -> String {
     key
 }
 
-/// Counts the words of a normalised key.
+/// Counts the words of a normalised key (see [`crate::text::token_words`]).
 pub fn count_words(key: &str) -> u32 {
-    key.split(' ')
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count() as u32
+    key.split(' ').map(crate::text::token_words).sum::<usize>() as u32
 }
 
 /// Fingerprints a normalised key.

@@ -91,3 +91,56 @@ mod tests {
         assert!(split_lines("\r\n")[0].is_blank("\r\n"));
     }
 }
+
+/// Whether `c` is written without spaces between words (Han, Hiragana, Katakana, Hangul
+/// syllables, Thai): each such character counts as a word.
+pub fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0x0E00..=0x0E7F    // Thai
+        | 0x20000..=0x2FFFF) // CJK extensions B–F
+}
+
+/// Counts the words of a white-space separated token: one if it has a letter or digit,
+/// except that each character of an unspaced script counts as a word of its own (with
+/// one more for each run of other letters and digits among them).
+pub fn token_words(token: &str) -> usize {
+    if !token.chars().any(is_unspaced_script) {
+        return usize::from(token.chars().any(char::is_alphanumeric));
+    }
+    let mut words = 0;
+    let mut in_run = false;
+    for c in token.chars() {
+        if is_unspaced_script(c) {
+            words += 1;
+            in_run = false;
+        } else if c.is_alphanumeric() {
+            words += usize::from(!in_run);
+            in_run = true;
+        } else {
+            in_run = false;
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+
+    #[test]
+    fn spaced_tokens_count_once() {
+        assert_eq!(token_words("it's"), 1);
+        assert_eq!(token_words("—"), 0);
+    }
+
+    #[test]
+    fn unspaced_scripts_count_per_character() {
+        assert_eq!(token_words("商標法違反"), 5);
+        assert_eq!(token_words("iPhoneを販売"), 4);
+    }
+}

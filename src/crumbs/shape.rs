@@ -79,7 +79,7 @@ pub fn measure<'t>(content: &'t str, function_words: &FunctionWords) -> LineShap
         if word.is_empty() {
             continue;
         }
-        words += 1;
+        words += crate::text::token_words(word);
         lower.clear();
         lower.extend(word.chars().flat_map(char::to_lowercase));
         if function_words.contains(&lower) {
