@@ -162,7 +162,9 @@ impl Cli {
         }) = &report
         {
             if mode == Mode::Clean && output == Destination::Stdout {
-                bail!("--report - and the clean text cannot both go to standard output; use -o FILE");
+                bail!(
+                    "--report - and the clean text cannot both go to standard output; use -o FILE"
+                );
             }
         }
         let encoding = match &common.encoding {
@@ -261,7 +263,16 @@ mod tests {
     fn report_format_from_extension_or_flag() {
         let c = config(&["unscrape", "clean", "a.txt", "--report", "r.diff"]).unwrap();
         assert_eq!(c.report.unwrap().format, ReportFormat::Diff);
-        let c = config(&["unscrape", "clean", "a", "--report", "r", "--report-format", "json"]).unwrap();
+        let c = config(&[
+            "unscrape",
+            "clean",
+            "a",
+            "--report",
+            "r",
+            "--report-format",
+            "json",
+        ])
+        .unwrap();
         assert_eq!(c.report.unwrap().format, ReportFormat::Json);
     }
 

@@ -131,7 +131,11 @@ mod tests {
     fn hash_is_sha256_of_key() {
         // sha256("abc")
         assert_eq!(
-            format!("{:02x}{:02x}", fingerprint_key("abc").hash.0[0], fingerprint_key("abc").hash.0[1]),
+            format!(
+                "{:02x}{:02x}",
+                fingerprint_key("abc").hash.0[0],
+                fingerprint_key("abc").hash.0[1]
+            ),
             "ba78"
         );
     }

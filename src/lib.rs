@@ -90,7 +90,10 @@ pub fn run(config: &Config) -> Result<Outcome> {
                 } else {
                     "clean".to_string()
                 };
-                write_to(&Destination::Stdout, format!("{name}: {verdict}\n").as_bytes())?;
+                write_to(
+                    &Destination::Stdout,
+                    format!("{name}: {verdict}\n").as_bytes(),
+                )?;
             }
             if cleaned.changed() {
                 Outcome::WouldChange

@@ -92,7 +92,7 @@ impl Cleaned {
 pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     let lines = split_lines(text);
     let mut live = vec![true; lines.len()];
-    let function_words = FunctionWords::detect(&prose_sample(text, &lines));
+    let mut function_words = FunctionWords::english_fallback();
 
     let mut crumbs = Vec::new();
     let mut duplicates = Vec::new();
@@ -100,6 +100,9 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     let mut paragraphs_in = None;
 
     for _pass in 0..MAX_PASSES {
+        // Detected on the live lines each pass, so the last pass sees exactly what a run
+        // on the clean text would see.
+        function_words = FunctionWords::detect(&prose_sample(text, &lines, &live));
         let found = find_crumbs(text, &lines, &live, &options.crumbs, &function_words);
         for crumb in &found {
             live[crumb.line] = false;
@@ -186,7 +189,9 @@ fn fingerprint_paragraphs(text: &str, lines: &[Line], seg: &Segmentation) -> Vec
         .map_init(String::new, |key, paragraph| {
             key.clear();
             normalise_into(
-                seg.lines_of(paragraph).iter().map(|&i| lines[i].content(text)),
+                seg.lines_of(paragraph)
+                    .iter()
+                    .map(|&i| lines[i].content(text)),
                 key,
             );
             fingerprint_key(key)
@@ -221,9 +226,13 @@ fn assemble(text: &str, lines: &[Line], seg: &Segmentation) -> String {
 
 /// The longest lines of a document (up to a few KB): prose, for language detection,
 /// rather than the menus that open most pages.
-fn prose_sample(text: &str, lines: &[Line]) -> String {
+fn prose_sample(text: &str, lines: &[Line], live: &[bool]) -> String {
     const SAMPLE_BYTES: usize = 4096;
-    let mut by_length: Vec<&Line> = lines.iter().collect();
+    let mut by_length: Vec<&Line> = lines
+        .iter()
+        .zip(live)
+        .filter_map(|(line, live)| live.then_some(line))
+        .collect();
     by_length.sort_by_key(|l| std::cmp::Reverse(l.content_end - l.byte_start));
     let mut sample = String::new();
     for line in by_length {
@@ -232,7 +241,10 @@ fn prose_sample(text: &str, lines: &[Line]) -> String {
         }
         let content = line.content(text);
         let end = content.len().min(SAMPLE_BYTES);
-        let end = (0..=end).rev().find(|&e| content.is_char_boundary(e)).unwrap_or(0);
+        let end = (0..=end)
+            .rev()
+            .find(|&e| content.is_char_boundary(e))
+            .unwrap_or(0);
         sample.push_str(&content[..end]);
         sample.push('\n');
     }
@@ -244,7 +256,8 @@ mod tests {
     use super::*;
 
     const P1: &str = "The committee said on Monday that it would review the decision, which had been criticised by many.";
-    const P2: &str = "Members of the public will be able to comment on the plans until the end of the month.";
+    const P2: &str =
+        "Members of the public will be able to comment on the plans until the end of the month.";
 
     fn clean(text: &str) -> String {
         clean_text(text, &CleanOptions::default()).text

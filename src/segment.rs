@@ -131,7 +131,10 @@ pub fn segment(text: &str, lines: &[Line], live: &[bool], mode: SplitMode) -> Se
         close(&mut seg, p, gap_pending);
     }
     let first_text = blank.iter().position(|b| !b).unwrap_or(lines.len());
-    let last_text = blank.iter().rposition(|b| !b).map_or(lines.len(), |i| i + 1);
+    let last_text = blank
+        .iter()
+        .rposition(|b| !b)
+        .map_or(lines.len(), |i| i + 1);
     seg.leading_gap = 0..first_text;
     seg.trailing_gap = last_text.max(first_text)..lines.len();
     seg
@@ -187,7 +190,10 @@ mod tests {
         let text = "a\nb\n\nc\n\n\nd";
         assert_eq!(paragraphs(text, SplitMode::Blank), ["a\nb\n", "c\n", "d"]);
         assert_eq!(paragraphs(text, SplitMode::Auto), ["a\nb\n", "c\n", "d"]);
-        assert_eq!(paragraphs(text, SplitMode::Line), ["a\n", "b\n", "c\n", "d"]);
+        assert_eq!(
+            paragraphs(text, SplitMode::Line),
+            ["a\n", "b\n", "c\n", "d"]
+        );
     }
 
     #[test]

@@ -40,7 +40,9 @@ pub fn is_list_item(shape: &LineShape<'_>) -> bool {
 /// function words. Lines before the first and after the last such line are the page's
 /// top and bottom, where menus live.
 pub fn is_prose(shape: &LineShape<'_>) -> bool {
-    shape.words >= 10 && shape.function_ratio() >= 0.15 && (shape.ends_sentence || shape.words >= 20)
+    shape.words >= 10
+        && shape.function_ratio() >= 0.15
+        && (shape.ends_sentence || shape.words >= 20)
 }
 
 #[cfg(test)]
@@ -55,7 +57,12 @@ mod tests {
 
     #[test]
     fn seed_breadcrumb_items_are_menu_items() {
-        for line in ["- RSIS", "- Publication", "- RSIS Publications", "- NTS Bulletin September 2015"] {
+        for line in [
+            "- RSIS",
+            "- Publication",
+            "- RSIS Publications",
+            "- NTS Bulletin September 2015",
+        ] {
             assert!(item(line), "{line}");
         }
     }

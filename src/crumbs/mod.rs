@@ -146,7 +146,9 @@ pub fn find_crumbs(
             }
     };
     let first_prose = (0..lines.len()).find(|&i| live[i] && is_prose_line(i));
-    let last_prose = (0..lines.len()).rev().find(|&i| live[i] && is_prose_line(i));
+    let last_prose = (0..lines.len())
+        .rev()
+        .find(|&i| live[i] && is_prose_line(i));
 
     let mut rules: Vec<Option<CrumbRule>> = judged
         .iter()
@@ -174,7 +176,9 @@ pub fn find_crumbs(
         }
         let run = &judged[start..k];
         let is_menu = run.len() >= menu::MIN_RUN_ITEMS
-            && run.iter().all(|(i, shape)| outside_prose(*i) && menu::is_menu_item(shape));
+            && run
+                .iter()
+                .all(|(i, shape)| outside_prose(*i) && menu::is_menu_item(shape));
         if is_menu {
             for slot in &mut rules[start..k] {
                 if slot.is_none() {
@@ -223,10 +227,16 @@ mod tests {
     fn crumbs(text: &str, options: &CrumbOptions) -> Vec<(usize, String)> {
         let lines = split_lines(text);
         let live = vec![true; lines.len()];
-        find_crumbs(text, &lines, &live, options, &FunctionWords::english_fallback())
-            .into_iter()
-            .map(|c| (c.line, c.rule.name()))
-            .collect()
+        find_crumbs(
+            text,
+            &lines,
+            &live,
+            options,
+            &FunctionWords::english_fallback(),
+        )
+        .into_iter()
+        .map(|c| (c.line, c.rule.name()))
+        .collect()
     }
 
     const PROSE: &str = "The committee said on Monday that it would review the decision, which had been criticised by many of the members.";
@@ -239,7 +249,11 @@ mod tests {
         let found = crumbs(&text, &CrumbOptions::default());
         assert_eq!(
             found,
-            [(1, "menu-run".into()), (2, "menu-run".into()), (3, "menu-run".into())]
+            [
+                (1, "menu-run".into()),
+                (2, "menu-run".into()),
+                (3, "menu-run".into())
+            ]
         );
     }
 

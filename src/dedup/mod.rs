@@ -60,44 +60,81 @@ impl Decisions {
 }
 
 /// Decides which paragraphs are duplicates.
+///
+/// Every long paragraph that repeats an earlier one is dropped (an *anchor*). A section
+/// then grows from its anchors to neighbouring short repeats, but only where the copy lines
+/// up with the original: the short paragraph before (after) a dropped paragraph goes if the
+/// paragraph before (after) that one's original is the same text. So "Singapore" inside a
+/// repeated body goes with it, while a "Share" line that happens to sit next to a repeated
+/// paragraph, but whose earlier copy is somewhere else, stays.
 pub fn decide(fingerprints: &[Fingerprint], options: &DedupOptions) -> Decisions {
     let mut index = ExactIndex::default();
-    let earlier: Vec<Option<usize>> = fingerprints
+    let first: Vec<Option<usize>> = fingerprints
         .iter()
         .enumerate()
         .map(|(i, fp)| index.first_or_insert(fp.hash, i))
         .collect();
+    let same = |a: usize, b: usize| fingerprints[a].hash == fingerprints[b].hash;
+    let is_long = |i: usize| fingerprints[i].words >= options.min_words;
 
-    let mut decisions = Decisions {
-        duplicate_of: vec![None; fingerprints.len()],
-        sections: Vec::new(),
-    };
+    let mut dropped: Vec<Option<usize>> = vec![None; fingerprints.len()];
+    // Forward: anchors, and short repeats that continue an aligned copy. An anchor also
+    // prefers the aligned original over the first occurrence, so a section reports the
+    // region it actually repeats.
+    for i in 0..fingerprints.len() {
+        let Some(first_copy) = first[i] else { continue };
+        let aligned = i
+            .checked_sub(1)
+            .and_then(|prev| dropped[prev])
+            .map(|o| o + 1)
+            .filter(|&o| o < i && same(o, i));
+        dropped[i] = match aligned {
+            Some(o) => Some(o),
+            None if is_long(i) => Some(first_copy),
+            None => None,
+        };
+    }
+    // Backward: short repeats that lead into an aligned copy.
+    for i in (0..fingerprints.len().saturating_sub(1)).rev() {
+        if dropped[i].is_some() || first[i].is_none() {
+            continue;
+        }
+        if let Some(o) = dropped[i + 1].and_then(|o| o.checked_sub(1)) {
+            if o < i && same(o, i) {
+                dropped[i] = Some(o);
+            }
+        }
+    }
+    // Report a kept original: an aligned one may itself have been dropped, the first
+    // occurrence never is.
+    for i in 0..dropped.len() {
+        if let Some(o) = dropped[i] {
+            if dropped[o].is_some() {
+                dropped[i] = first[i];
+            }
+        }
+    }
+
+    let mut sections = Vec::new();
     let mut i = 0;
-    while i < earlier.len() {
-        if earlier[i].is_none() {
+    while i < dropped.len() {
+        if dropped[i].is_none() {
             i += 1;
             continue;
         }
         let start = i;
-        while i < earlier.len() && earlier[i].is_some() {
+        while i < dropped.len() && dropped[i].is_some() {
             i += 1;
         }
-        let has_long = fingerprints[start..i]
-            .iter()
-            .any(|fp| fp.words >= options.min_words);
-        if !has_long {
-            continue;
-        }
-        let originals: Vec<usize> = earlier[start..i].iter().flatten().copied().collect();
-        for (k, original) in (start..i).zip(&originals) {
-            decisions.duplicate_of[k] = Some(*original);
-        }
-        decisions.sections.push(DuplicateSection {
+        sections.push(DuplicateSection {
             paragraphs: start..i,
-            originals,
+            originals: dropped[start..i].iter().flatten().copied().collect(),
         });
     }
-    decisions
+    Decisions {
+        duplicate_of: dropped,
+        sections,
+    }
 }
 
 #[cfg(test)]
@@ -118,7 +155,16 @@ mod tests {
     #[test]
     fn repeated_body_is_one_section_and_first_copy_stays() {
         let d = decide(
-            &fps(&["Title", LONG_A, "Singapore", LONG_B, "Title", LONG_A, "Singapore", LONG_B]),
+            &fps(&[
+                "Title",
+                LONG_A,
+                "Singapore",
+                LONG_B,
+                "Title",
+                LONG_A,
+                "Singapore",
+                LONG_B,
+            ]),
             &DedupOptions::default(),
         );
         assert_eq!(
@@ -140,6 +186,33 @@ mod tests {
     }
 
     #[test]
+    fn short_repeat_next_to_a_copy_but_not_aligned_stays() {
+        let d = decide(
+            &fps(&[
+                LONG_A, "Sport", LONG_B, "Sport", LONG_A, "Sport", LONG_B, "Sport",
+            ]),
+            &DedupOptions::default(),
+        );
+        assert_eq!(
+            d.duplicate_of,
+            [None, None, None, None, Some(0), Some(1), Some(2), Some(3)]
+        );
+    }
+
+    #[test]
+    fn leading_short_paragraphs_of_a_copy_go() {
+        let d = decide(
+            &fps(&["Title", "Singapore", LONG_A, "Title", "Singapore", LONG_A]),
+            &DedupOptions::default(),
+        );
+        assert_eq!(
+            d.duplicate_of,
+            [None, None, None, Some(0), Some(1), Some(2)]
+        );
+        assert_eq!(d.sections.len(), 1);
+    }
+
+    #[test]
     fn a_long_duplicate_alone_goes() {
         let d = decide(&fps(&[LONG_A, LONG_B, LONG_A]), &DedupOptions::default());
         assert_eq!(d.duplicate_of, [None, None, Some(0)]);
@@ -148,7 +221,10 @@ mod tests {
     #[test]
     fn normalised_variants_are_duplicates() {
         let d = decide(
-            &fps(&["He said “it’s over” — again.", "he said \"it's over\" - AGAIN."]),
+            &fps(&[
+                "He said “it’s over” — again.",
+                "he said \"it's over\" - AGAIN.",
+            ]),
             &DedupOptions { min_words: 1 },
         );
         assert_eq!(d.duplicate_of, [None, Some(0)]);

@@ -67,7 +67,9 @@ pub struct Decoded<'a> {
 pub enum Decoding<'a> {
     Text(Decoded<'a>),
     /// A NUL byte at this offset: the input is binary and is skipped.
-    Binary { byte_offset: usize },
+    Binary {
+        byte_offset: usize,
+    },
 }
 
 /// Why bytes could not be decoded.
@@ -164,9 +166,7 @@ fn decode_strict<'a>(
             let (result, read) =
                 decoder.decode_to_string_without_replacement(bytes, &mut out, true);
             let byte_offset = match result {
-                encoding_rs::DecoderResult::Malformed(bad, _) => {
-                    read.saturating_sub(bad as usize)
-                }
+                encoding_rs::DecoderResult::Malformed(bad, _) => read.saturating_sub(bad as usize),
                 _ => read,
             };
             Err(DecodeError::Malformed {
@@ -248,6 +248,9 @@ mod tests {
     #[test]
     fn unknown_label_is_rejected() {
         assert!(EncodingChoice::from_label("klingon").is_none());
-        assert_eq!(EncodingChoice::from_label("UTF-8"), Some(EncodingChoice::Utf8));
+        assert_eq!(
+            EncodingChoice::from_label("UTF-8"),
+            Some(EncodingChoice::Utf8)
+        );
     }
 }

@@ -60,9 +60,18 @@ mod tests {
 
     #[test]
     fn format_from_extension() {
-        assert_eq!(ReportFormat::from_extension(Path::new("r.json")), Some(ReportFormat::Json));
-        assert_eq!(ReportFormat::from_extension(Path::new("r.DIFF")), Some(ReportFormat::Diff));
-        assert_eq!(ReportFormat::from_extension(Path::new("r.txt")), Some(ReportFormat::Text));
+        assert_eq!(
+            ReportFormat::from_extension(Path::new("r.json")),
+            Some(ReportFormat::Json)
+        );
+        assert_eq!(
+            ReportFormat::from_extension(Path::new("r.DIFF")),
+            Some(ReportFormat::Diff)
+        );
+        assert_eq!(
+            ReportFormat::from_extension(Path::new("r.txt")),
+            Some(ReportFormat::Text)
+        );
         assert_eq!(ReportFormat::from_extension(Path::new("r")), None);
     }
 

@@ -16,17 +16,21 @@ pub fn text_report(report: &DocumentReport) -> String {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default(),
         report.language,
-        if report.language_detected { "" } else { " (fallback)" }
+        if report.language_detected {
+            ""
+        } else {
+            " (fallback)"
+        }
     );
-    let crumbs: Vec<_> = report.removals.iter().filter(|r| r.kind == "crumb").collect();
+    let crumbs: Vec<_> = report
+        .removals
+        .iter()
+        .filter(|r| r.kind == "crumb")
+        .collect();
     if !crumbs.is_empty() {
         let _ = writeln!(out, "\ncrumbs ({}):", crumbs.len());
         for r in crumbs {
-            let _ = writeln!(
-                out,
-                "  line {:<6} {:<18} {}",
-                r.lines[0], r.rule, r.preview
-            );
+            let _ = writeln!(out, "  line {:<6} {:<18} {}", r.lines[0], r.rule, r.preview);
         }
     }
     if !report.sections.is_empty() {

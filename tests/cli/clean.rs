@@ -1,0 +1,184 @@
+//! `unscrape clean`: golden outputs through every way in and out.
+
+use super::*;
+use predicates::prelude::*;
+
+#[test]
+fn seed_comes_out_byte_exact() {
+    unscrape()
+        .arg("clean")
+        .arg(fixture(SEED))
+        .assert()
+        .success()
+        .stdout(read(fixture(SEED_CLEAN)))
+        .stderr("");
+}
+
+#[test]
+fn seed_through_stdin_and_stdout() {
+    unscrape()
+        .args(["clean", "-"])
+        .write_stdin(read(fixture(SEED)))
+        .assert()
+        .success()
+        .stdout(read(fixture(SEED_CLEAN)));
+}
+
+#[test]
+fn seed_to_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seed.clean.txt");
+    unscrape()
+        .arg("clean")
+        .arg(fixture(SEED))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(read(&out), read(fixture(SEED_CLEAN)));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+}
+
+#[test]
+fn golden_fixtures() {
+    let dir = fixture("golden");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name.ends_with(".clean.txt") || !name.ends_with(".txt") {
+            continue;
+        }
+        let expected = dir.join(name.replace(".txt", ".clean.txt"));
+        let out = unscrape().arg("clean").arg(&path).output().unwrap();
+        assert!(out.status.success(), "{name}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&read(&expected)),
+            "{name}"
+        );
+        // Cleaning clean text changes nothing.
+        unscrape()
+            .arg("clean")
+            .arg(&expected)
+            .assert()
+            .success()
+            .stdout(read(&expected));
+        checked += 1;
+    }
+    assert!(checked >= 3, "golden fixtures found: {checked}");
+}
+
+#[test]
+fn crlf_and_lf_copies_get_the_same_decisions() {
+    let lf = read(fixture("golden/blank-layout-print-view.txt"));
+    let crlf = read(fixture("golden/crlf-print-view.txt"));
+    let clean = |input: Vec<u8>| {
+        unscrape()
+            .args(["clean", "-"])
+            .write_stdin(input)
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let from_crlf = clean(crlf);
+    assert!(from_crlf.windows(2).any(|w| w == b"\r\n"), "CRLF kept");
+    assert_eq!(
+        String::from_utf8(from_crlf)
+            .unwrap()
+            .replace("\r\n", "\n")
+            .into_bytes(),
+        clean(lf)
+    );
+}
+
+#[test]
+fn no_crumbs_keeps_navigation_but_drops_duplicates() {
+    let out = unscrape()
+        .arg("clean")
+        .arg(fixture(SEED))
+        .arg("--no-crumbs")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("- RSIS\n"));
+    assert_eq!(text.matches("How is the Internet used").count(), 1);
+}
+
+#[test]
+fn user_crumb_and_keep_rules() {
+    let input = format!("Advertisement\n{}\n- Home\n- Sport\n", prose(1));
+    unscrape()
+        .args([
+            "clean",
+            "-",
+            "--crumb-rule",
+            "^Advertisement$",
+            "--keep-rule",
+            "Sport",
+        ])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stdout(format!("{}\n- Sport\n", prose(1)));
+}
+
+#[test]
+fn split_line_finds_duplicates_inside_blocks() {
+    let input = format!("{}\n{}\n\n{}\n", prose(1), prose(2), prose(2));
+    unscrape()
+        .args(["clean", "-", "--split", "blank"])
+        .write_stdin(input.clone())
+        .assert()
+        .stdout(input);
+    unscrape()
+        .args(["clean", "-", "--split", "line"])
+        .write_stdin(format!("{}\n{}\n\n{}\n", prose(1), prose(2), prose(2)))
+        .assert()
+        .stdout(format!("{}\n{}\n", prose(1), prose(2)));
+}
+
+#[test]
+fn stats_go_to_stderr() {
+    unscrape()
+        .arg("clean")
+        .arg(fixture(SEED))
+        .arg("--stats")
+        .assert()
+        .success()
+        .stdout(read(fixture(SEED_CLEAN)))
+        .stderr(predicate::str::contains(
+            "removed 4 crumb lines, 18 duplicate paragraphs in 1 section",
+        ));
+}
+
+#[test]
+fn refuses_to_overwrite_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("page.txt");
+    std::fs::copy(fixture(SEED), &input).unwrap();
+    unscrape()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.path().join(".").join("page.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("refusing to overwrite the input"));
+    assert_eq!(read(&input), read(fixture(SEED)));
+}
+
+#[test]
+fn version_and_help() {
+    unscrape()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("unscrape "));
+    let help = unscrape().args(["clean", "--help"]).output().unwrap();
+    insta::assert_snapshot!("clean_help", String::from_utf8(help.stdout).unwrap());
+    let help = unscrape().arg("--help").output().unwrap();
+    insta::assert_snapshot!("main_help", String::from_utf8(help.stdout).unwrap());
+}

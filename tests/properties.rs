@@ -1,0 +1,146 @@
+//! Property tests of the pipeline's invariants on generated documents.
+
+use proptest::prelude::*;
+use unscrape::pipeline::{clean_text, CleanOptions};
+use unscrape::segment::{segment, SplitMode};
+use unscrape::text::split_lines;
+
+/// Lines of the kinds scrapes are made of: prose, short lines, menu items, crumbs, blanks.
+fn line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => (0..12usize).prop_map(|n| format!(
+            "Sentence {n} of the story says the council agreed, after a long debate, to fund the plan."
+        )),
+        1 => prop::sample::select(vec!["Singapore", "The way forward", "Related", "By A. Writer"])
+            .prop_map(str::to_string),
+        1 => prop::sample::select(vec!["- Home", "- News", "* Sport", "- Contact us"]).prop_map(str::to_string),
+        1 => prop::sample::select(vec!["Home > News > World", "Share", "Print", "© 2020 Example"])
+            .prop_map(str::to_string),
+        2 => Just(String::new()),
+        1 => "[a-zé ]{0,30}",
+    ]
+}
+
+fn document() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(line(), 0..40),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(lines, crlf, final_newline)| {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut text = lines.join(eol);
+            if final_newline && !text.is_empty() {
+                text.push_str(eol);
+            }
+            text
+        })
+}
+
+fn options(split: SplitMode) -> CleanOptions {
+    CleanOptions {
+        split,
+        ..CleanOptions::default()
+    }
+}
+
+fn split_mode() -> impl Strategy<Value = SplitMode> {
+    prop::sample::select(vec![SplitMode::Auto, SplitMode::Blank, SplitMode::Line])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
+        // Failing cases are kept beside this file and replayed first on every run.
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
+        )),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn spans_reassemble_the_input(text in document(), split in split_mode()) {
+        let lines = split_lines(&text);
+        let joined: String = lines.iter().map(|l| &text[l.span()]).collect();
+        prop_assert_eq!(&joined, &text);
+        let seg = segment(&text, &lines, &vec![true; lines.len()], split);
+        // Paragraphs and the blank lines between them cover every line exactly once.
+        let mut covered = vec![0u8; lines.len()];
+        for p in &seg.paragraphs {
+            for count in &mut covered[p.first_line..=p.last_line] {
+                *count += 1;
+            }
+        }
+        for (i, line) in lines.iter().enumerate() {
+            prop_assert_eq!(covered[i] == 1, !line.is_blank(&text));
+        }
+    }
+
+    #[test]
+    fn kept_lines_are_an_in_order_subsequence(text in document(), split in split_mode()) {
+        let cleaned = clean_text(&text, &options(split));
+        let original = split_lines(&text);
+        let mut next = 0;
+        for line in split_lines(&cleaned.text) {
+            let piece = &cleaned.text[line.span()];
+            let found = (next..original.len()).find(|&i| &text[original[i].span()] == piece);
+            prop_assert!(found.is_some(), "line {:?} is not from the input in order", piece);
+            next = found.unwrap_or(0) + 1;
+        }
+    }
+
+    #[test]
+    fn cleaning_is_idempotent(text in document(), split in split_mode()) {
+        let once = clean_text(&text, &options(split)).text;
+        let twice = clean_text(&once, &options(split)).text;
+        prop_assert_eq!(twice, once);
+    }
+
+    #[test]
+    fn nothing_unique_is_lost_to_dedup(text in document(), split in split_mode()) {
+        // With crumbs off, every removed paragraph has an identical (normalised) copy kept.
+        let opts = CleanOptions { crumbs: unscrape::crumbs::CrumbOptions { enabled: false, ..Default::default() }, ..options(split) };
+        let cleaned = clean_text(&text, &opts);
+        let lines = split_lines(&text);
+        let key = |a: usize, b: usize| unscrape::fingerprint::normalise(
+            &lines[a..=b].iter().filter(|l| !l.is_blank(&text)).map(|l| l.content(&text)).collect::<Vec<_>>().join(" "));
+        for d in &cleaned.duplicates {
+            prop_assert!(d.original_lines.0 < d.lines.0);
+            prop_assert_eq!(key(d.lines.0, d.lines.1), key(d.original_lines.0, d.original_lines.1));
+        }
+    }
+
+    #[test]
+    fn exact_dedup_matches_a_naive_reference(paragraphs in prop::collection::vec(0..8usize, 0..30)) {
+        // One paragraph per line, all long: a paragraph goes iff an earlier one is equal.
+        let texts: Vec<String> = paragraphs.iter().map(|n| format!(
+            "Paragraph number {n} has more than enough words to count as long.")).collect();
+        let text = texts.iter().map(|t| format!("{t}\n")).collect::<String>();
+        let opts = CleanOptions { crumbs: unscrape::crumbs::CrumbOptions { enabled: false, ..Default::default() }, ..options(SplitMode::Line) };
+        let cleaned = clean_text(&text, &opts);
+        let expected: String = texts.iter().enumerate()
+            .filter(|(i, t)| !texts[..*i].contains(t))
+            .map(|(_, t)| format!("{t}\n")).collect();
+        prop_assert_eq!(cleaned.text, expected);
+    }
+
+    #[test]
+    fn a_document_twice_loses_exactly_the_second_copy(text in document()) {
+        // A clean document that ends with a newline and holds a long paragraph (a copy of
+        // nothing but short lines is never dropped).
+        let text = format!("Lead paragraph of the story, long enough to count.\n{text}\n");
+        let once = clean_text(&text, &options(SplitMode::Line)).text;
+        let doubled = format!("{once}{once}");
+        prop_assert_eq!(clean_text(&doubled, &options(SplitMode::Line)).text, once);
+    }
+
+    #[test]
+    fn crlf_conversion_commutes_with_cleaning(text in document(), split in split_mode()) {
+        let lf = text.replace("\r\n", "\n");
+        prop_assume!(!lf.contains('\r'));
+        let crlf = lf.replace('\n', "\r\n");
+        let from_lf = clean_text(&lf, &options(split)).text;
+        let from_crlf = clean_text(&crlf, &options(split)).text;
+        prop_assert_eq!(from_lf.replace('\n', "\r\n"), from_crlf);
+    }
+}
