@@ -3,7 +3,9 @@
 
 use crate::config::{Config, Destination, Mode, ReportTarget};
 use crate::crumbs::{CrumbOptions, DEFAULT_MAX_LINE_CHARS};
-use crate::dedup::{DedupOptions, DEFAULT_MIN_WORDS};
+use crate::dedup::{
+    DedupOptions, KeepRule, NearOptions, DEFAULT_MIN_WORDS, DEFAULT_SHINGLE, DEFAULT_SIMILARITY,
+};
 use crate::input::decode::{DecodeOptions, EncodingChoice};
 use crate::input::Source;
 use crate::pipeline::CleanOptions;
@@ -108,6 +110,29 @@ pub struct CommonArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_WORDS, help_heading = "Cleaning")]
     pub min_words: u32,
 
+    /// Least similarity for a near duplicate: Jaccard similarity of word shingles, or the
+    /// share of a paragraph's shingles found in one earlier paragraph (0 < F ≤ 1; 1 = exact
+    /// duplicates only).
+    #[arg(long, value_name = "F", default_value_t = DEFAULT_SIMILARITY, help_heading = "Cleaning")]
+    pub similarity: f64,
+
+    /// Words per shingle for near-duplicate matching. Paragraphs shorter than this (or
+    /// than --min-words) are matched exactly only.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SHINGLE, help_heading = "Cleaning")]
+    pub shingle: usize,
+
+    /// Match exact duplicates only.
+    #[arg(long, help_heading = "Cleaning")]
+    pub no_near: bool,
+
+    /// Which copy of a repeated paragraph stays: the first in input order, or the longest.
+    #[arg(long, value_enum, default_value_t = KeepArg::First, help_heading = "Cleaning")]
+    pub keep: KeepArg,
+
+    /// Worker threads (default: one per core). Output is the same for any number.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+
     /// Crumb rules judge only lines up to N characters; longer lines are content.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_LINE_CHARS, help_heading = "Cleaning")]
     pub max_line_chars: usize,
@@ -131,6 +156,12 @@ pub enum ReportFormatArg {
     Json,
     Diff,
     Text,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KeepArg {
+    First,
+    Longest,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -176,12 +207,33 @@ impl Cli {
         if common.max_line_chars == 0 {
             bail!("--max-line-chars must be at least 1");
         }
+        if !(common.similarity > 0.0 && common.similarity <= 1.0) {
+            bail!(
+                "--similarity must be greater than 0 and at most 1 (1 = exact duplicates only), not {}",
+                common.similarity
+            );
+        }
+        if !(1..=64).contains(&common.shingle) {
+            bail!(
+                "--shingle must be from 1 to 64 words, not {}",
+                common.shingle
+            );
+        }
+        if common.jobs == Some(0) {
+            bail!("--jobs must be at least 1");
+        }
+        let near = (!common.no_near && common.similarity < 1.0).then(|| NearOptions {
+            threshold: common.similarity,
+            shingle: common.shingle,
+            ..NearOptions::default()
+        });
         Ok(Config {
             mode,
             input: Source::from_arg(&input),
             output,
             report,
             stats: common.stats,
+            jobs: common.jobs,
             quiet: common.quiet,
             keep_bom: common.keep_bom,
             decode: DecodeOptions {
@@ -202,6 +254,11 @@ impl Cli {
                 },
                 dedup: DedupOptions {
                     min_words: common.min_words,
+                    near,
+                    keep: match common.keep {
+                        KeepArg::First => KeepRule::First,
+                        KeepArg::Longest => KeepRule::Longest,
+                    },
                 },
             },
         })
@@ -282,5 +339,23 @@ mod tests {
         assert!(config(&["unscrape", "clean", "a", "--crumb-rule", "("]).is_err());
         assert!(config(&["unscrape", "clean", "a", "--crumb-rule", "a{1000}{1000}"]).is_err());
         assert!(config(&["unscrape", "clean", "a", "--report", "-"]).is_err());
+        for bad in ["0", "1.5", "-0.2", "NaN"] {
+            assert!(
+                config(&["unscrape", "clean", "a", "--similarity", bad]).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(config(&["unscrape", "clean", "a", "--shingle", "0"]).is_err());
+        assert!(config(&["unscrape", "clean", "a", "--jobs", "0"]).is_err());
+    }
+
+    #[test]
+    fn similarity_one_or_no_near_is_exact_only() {
+        let c = config(&["unscrape", "clean", "a", "--similarity", "1"]).unwrap();
+        assert!(c.clean.dedup.near.is_none());
+        let c = config(&["unscrape", "clean", "a", "--no-near"]).unwrap();
+        assert!(c.clean.dedup.near.is_none());
+        let c = config(&["unscrape", "clean", "a"]).unwrap();
+        assert_eq!(c.clean.dedup.near.unwrap().threshold, DEFAULT_SIMILARITY);
     }
 }

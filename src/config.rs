@@ -38,6 +38,8 @@ pub struct Config {
     pub report: Option<ReportTarget>,
     /// Print a one-line summary to stderr.
     pub stats: bool,
+    /// Worker threads; `None` for one per core.
+    pub jobs: Option<usize>,
     /// No messages but errors.
     pub quiet: bool,
     /// Write a UTF-8 BOM before the clean text when the input had one.

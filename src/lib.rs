@@ -54,6 +54,13 @@ impl Outcome {
 
 /// Runs one command. Errors carry the file they concern as their outermost context.
 pub fn run(config: &Config) -> Result<Outcome> {
+    if let Some(jobs) = config.jobs {
+        // Only the first configuration of the global pool counts; a second run in the same
+        // process (tests) keeps the first, which changes speed, never output.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global();
+    }
     let name = config.input.display_name();
     preflight(config)?;
 

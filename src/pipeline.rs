@@ -8,8 +8,9 @@
 //! Never writes anything and never alters a kept line.
 
 use crate::crumbs::{find_crumbs, CrumbOptions, CrumbRule};
-use crate::dedup::{decide, DedupOptions};
-use crate::fingerprint::{fingerprint_key, normalise_into, Fingerprint};
+use crate::dedup::{decide, DedupOptions, KeepRule, MatchKind};
+use crate::fingerprint::minhash::{shingle_words, shingles, MinHasher};
+use crate::fingerprint::{fingerprint_key, normalise_into, Fingerprint, Sketch};
 use crate::language::FunctionWords;
 use crate::segment::{segment, Segmentation, SplitMode};
 use crate::text::{split_lines, Line};
@@ -37,7 +38,7 @@ pub struct CrumbRemoval {
 }
 
 /// A paragraph removed as a copy of an earlier one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DuplicateRemoval {
     /// 0-based first and last line of the removed paragraph.
     pub lines: (usize, usize),
@@ -45,6 +46,12 @@ pub struct DuplicateRemoval {
     pub bytes: Range<usize>,
     /// 0-based first and last line of the paragraph it repeats.
     pub original_lines: (usize, usize),
+    /// Byte span of the paragraph it repeats.
+    pub original_bytes: Range<usize>,
+    /// Exact, or near with the verified similarity.
+    pub kind: MatchKind,
+    /// Which rule chose the copy that stays.
+    pub keep: KeepRule,
     /// Index into [`Cleaned::sections`].
     pub section: usize,
 }
@@ -98,6 +105,7 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     let mut duplicates = Vec::new();
     let mut sections = Vec::new();
     let mut paragraphs_in = None;
+    let hasher = MinHasher::new(options.dedup.near.map_or(0, |near| near.signature_values));
 
     for _pass in 0..MAX_PASSES {
         // Detected on the live lines each pass, so the last pass sees exactly what a run
@@ -120,8 +128,26 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
             let unstripped = segment(text, &lines, &vec![true; lines.len()], options.split);
             paragraphs_in = Some(unstripped.paragraphs.len());
         }
-        let fingerprints = fingerprint_paragraphs(text, &lines, &seg);
-        let decisions = decide(&fingerprints, &options.dedup);
+        let fingerprints = fingerprint_paragraphs(text, &lines, &seg, &options.dedup, &hasher);
+        let paragraph_key = |p: usize| {
+            let mut key = String::new();
+            normalise_into(
+                seg.lines_of(&seg.paragraphs[p])
+                    .iter()
+                    .map(|&i| lines[i].content(text)),
+                &mut key,
+            );
+            key
+        };
+        let is_fragment_of = |short: usize, long: usize| {
+            let long_key = paragraph_key(long);
+            let long_words: std::collections::HashSet<&str> =
+                shingle_words(&long_key).into_iter().collect();
+            let short_key = paragraph_key(short);
+            let words = shingle_words(&short_key);
+            !words.is_empty() && words.iter().all(|w| long_words.contains(w))
+        };
+        let decisions = decide(&fingerprints, &options.dedup, &is_fragment_of, &|_| false);
 
         for section in &decisions.sections {
             let section_id = sections.len();
@@ -138,13 +164,19 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
                 original_lines: span(&[originals_first, originals_last]),
                 paragraphs: removed.len(),
             });
-            for (&p, &original) in removed.iter().zip(&section.originals) {
+            for &p in &removed {
+                let Some(found) = decisions.duplicate_of[p] else {
+                    continue;
+                };
                 let paragraph = &seg.paragraphs[p];
-                let source = &seg.paragraphs[original];
+                let source = &seg.paragraphs[found.original];
                 duplicates.push(DuplicateRemoval {
                     lines: (paragraph.first_line, paragraph.last_line),
                     bytes: paragraph.byte_start..paragraph.byte_end,
                     original_lines: (source.first_line, source.last_line),
+                    original_bytes: source.byte_start..source.byte_end,
+                    kind: found.kind,
+                    keep: options.dedup.keep,
                     section: section_id,
                 });
                 for &line in seg.lines_of(paragraph) {
@@ -161,6 +193,7 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     let clean = assemble(text, &lines, &seg);
     crumbs.sort_by_key(|c| c.line);
     duplicates.sort_by_key(|d| d.lines);
+    resolve_originals(&mut duplicates);
     let bytes_removed = lines
         .iter()
         .zip(&live)
@@ -182,8 +215,44 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     }
 }
 
-/// Fingerprints every paragraph, in parallel; results stay in paragraph order.
-fn fingerprint_paragraphs(text: &str, lines: &[Line], seg: &Segmentation) -> Vec<Fingerprint> {
+/// Points every removal at a copy that stays. A later pass can remove the copy an earlier
+/// pass kept (under `--keep longest`, or once the split changes): follow such chains to the
+/// copy that survives, with the weakest similarity along the way.
+fn resolve_originals(duplicates: &mut [DuplicateRemoval]) {
+    let by_first_line: std::collections::HashMap<usize, usize> = duplicates
+        .iter()
+        .enumerate()
+        .map(|(k, d)| (d.lines.0, k))
+        .collect();
+    for k in 0..duplicates.len() {
+        let mut steps = 0;
+        while let Some(&next) = by_first_line.get(&duplicates[k].original_lines.0) {
+            if steps > duplicates.len() || next == k {
+                break;
+            }
+            let (lines, bytes, kind) = (
+                duplicates[next].original_lines,
+                duplicates[next].original_bytes.clone(),
+                duplicates[next].kind,
+            );
+            let d = &mut duplicates[k];
+            d.original_lines = lines;
+            d.original_bytes = bytes;
+            d.kind = crate::dedup::weakest(d.kind, kind);
+            steps += 1;
+        }
+    }
+}
+
+/// Fingerprints every paragraph, in parallel; results stay in paragraph order. Long
+/// paragraphs get a similarity sketch when near-duplicate matching is on.
+fn fingerprint_paragraphs(
+    text: &str,
+    lines: &[Line],
+    seg: &Segmentation,
+    dedup: &DedupOptions,
+    hasher: &MinHasher,
+) -> Vec<Fingerprint> {
     seg.paragraphs
         .par_iter()
         .map_init(String::new, |key, paragraph| {
@@ -194,7 +263,19 @@ fn fingerprint_paragraphs(text: &str, lines: &[Line], seg: &Segmentation) -> Vec
                     .map(|&i| lines[i].content(text)),
                 key,
             );
-            fingerprint_key(key)
+            let mut fingerprint = fingerprint_key(key);
+            if let Some(near) = dedup.near {
+                if fingerprint.words >= dedup.min_words && fingerprint.words <= near.max_words {
+                    let shingles = shingles(key, near.shingle);
+                    if !shingles.is_empty() {
+                        fingerprint.sketch = Some(Sketch {
+                            signature: hasher.signature(&shingles),
+                            shingles,
+                        });
+                    }
+                }
+            }
+            fingerprint
         })
         .collect()
 }

@@ -98,8 +98,10 @@ proptest! {
 
     #[test]
     fn nothing_unique_is_lost_to_dedup(text in document(), split in split_mode()) {
-        // With crumbs off, every removed paragraph has an identical (normalised) copy kept.
-        let opts = CleanOptions { crumbs: unscrape::crumbs::CrumbOptions { enabled: false, ..Default::default() }, ..options(split) };
+        // With crumbs and near matching off, every removed paragraph has an identical
+        // (normalised) copy kept.
+        let mut opts = CleanOptions { crumbs: unscrape::crumbs::CrumbOptions { enabled: false, ..Default::default() }, ..options(split) };
+        opts.dedup.near = None;
         let cleaned = clean_text(&text, &opts);
         let lines = split_lines(&text);
         let key = |a: usize, b: usize| unscrape::fingerprint::normalise(
@@ -142,5 +144,90 @@ proptest! {
         let from_lf = clean_text(&lf, &options(split)).text;
         let from_crlf = clean_text(&crlf, &options(split)).text;
         prop_assert_eq!(from_lf.replace('\n', "\r\n"), from_crlf);
+    }
+}
+
+/// Paragraphs for near-duplicate properties: a few base texts, each possibly edited.
+fn near_document() -> impl Strategy<Value = String> {
+    let base = [
+        "the council met on tuesday and agreed after a long debate to fund the late night bus service for another year",
+        "officials said the extension would cost about two million pounds covered by fares and a grant from the fund",
+        "nurses cleaners and bar staff rely on these routes said the councillor who chairs the transport committee",
+    ];
+    prop::collection::vec(
+        (0..3usize, prop::option::of((0..18usize, "[a-z]{3,8}"))),
+        0..12,
+    )
+    .prop_map(move |items| {
+        items
+            .into_iter()
+            .map(|(b, edit)| {
+                let mut words: Vec<String> = base[b].split(' ').map(str::to_string).collect();
+                if let Some((k, w)) = edit {
+                    let k = k % words.len();
+                    words[k] = w;
+                }
+                words.join(" ") + "\n"
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
+        )),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn every_near_duplicate_has_a_verified_kept_copy(text in near_document(), longest in any::<bool>()) {
+        use unscrape::dedup::{KeepRule, MatchKind};
+        use unscrape::fingerprint::{minhash::shingles, normalise};
+        let mut opts = options(SplitMode::Line);
+        opts.crumbs.enabled = false;
+        if longest {
+            opts.dedup.keep = KeepRule::Longest;
+        }
+        let near = opts.dedup.near.unwrap_or_default();
+        let cleaned = clean_text(&text, &opts);
+        let lines = split_lines(&text);
+        let kept: std::collections::HashSet<usize> = {
+            let removed: std::collections::HashSet<usize> = cleaned.duplicates.iter().map(|d| d.lines.0).collect();
+            (0..lines.len()).filter(|i| !removed.contains(i)).collect()
+        };
+        for d in &cleaned.duplicates {
+            let (a, b) = (d.lines.0, d.original_lines.0);
+            prop_assert!(kept.contains(&b), "original {} is kept", b);
+            if !longest {
+                prop_assert!(b < a, "original is earlier");
+            }
+            let (ka, kb) = (normalise(lines[a].content(&text)), normalise(lines[b].content(&text)));
+            match d.kind {
+                MatchKind::Exact => prop_assert_eq!(ka, kb),
+                MatchKind::Near(sim) => {
+                    prop_assert!(sim.value >= near.threshold);
+                    if !longest {
+                        // Keep-first removals point straight at their verified copy; under
+                        // keep-longest a chain through a copy removed later may not verify
+                        // end to end.
+                        let (sa, sb) = (shingles(&ka, near.shingle), shingles(&kb, near.shingle));
+                        let verified = unscrape::dedup::near::verify(&sa, &sb, near.threshold);
+                        prop_assert!(verified.is_some(), "verified again");
+                    }
+                }
+            }
+        }
+        // Kept and dropped together are every paragraph: the clean text plus the removed
+        // lines are the input's lines.
+        prop_assert_eq!(cleaned.paragraphs_out + cleaned.duplicates.len(), cleaned.paragraphs_in);
+    }
+
+    #[test]
+    fn near_cleaning_is_idempotent(text in near_document()) {
+        let once = clean_text(&text, &options(SplitMode::Line)).text;
+        prop_assert_eq!(clean_text(&once, &options(SplitMode::Line)).text, once.clone());
     }
 }

@@ -2,6 +2,7 @@
 //! preview, and what it duplicates; totals.
 
 use super::preview;
+use crate::dedup::{MatchKind, Measure};
 use crate::pipeline::Cleaned;
 use crate::text::split_lines;
 use serde::Serialize;
@@ -40,6 +41,19 @@ pub struct Removal {
     pub duplicate_of: Option<Location>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<usize>,
+    /// Near duplicates: verified similarity to the kept copy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
+    /// Near duplicates: `jaccard` or `containment`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure: Option<crate::dedup::Measure>,
+    /// Duplicates: which rule chose the kept copy (`first` or `longest`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep: Option<crate::dedup::KeepRule>,
+    /// Near duplicates: word-level diff from the kept copy to the removed one
+    /// (`[-removed-]`, `{+added+}`, long unchanged runs shortened to `…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,6 +75,7 @@ pub struct Totals {
     pub crumb_lines: usize,
     pub duplicate_paragraphs: usize,
     pub duplicate_sections: usize,
+    pub near_duplicate_paragraphs: usize,
     pub bytes_removed: usize,
 }
 
@@ -89,23 +104,57 @@ impl DocumentReport {
                     preview: preview(line.content(text)),
                     duplicate_of: None,
                     section: None,
+                    similarity: None,
+                    measure: None,
+                    keep: None,
+                    diff: None,
                 }
             })
             .collect();
-        removals.extend(cleaned.duplicates.iter().map(|d| Removal {
-            kind: "duplicate",
-            rule: "exact-duplicate".to_string(),
-            reason: format!(
-                "same normalised text as lines {}",
-                range_text(one_based(d.original_lines))
-            ),
-            lines: one_based(d.lines),
-            bytes: [d.bytes.start, d.bytes.end],
-            preview: preview(&text[d.bytes.clone()]),
-            duplicate_of: Some(Location {
-                lines: one_based(d.original_lines),
-            }),
-            section: Some(d.section),
+        removals.extend(cleaned.duplicates.iter().map(|d| {
+            let original = range_text(one_based(d.original_lines));
+            let (rule, reason, similarity, measure, diff) = match d.kind {
+                MatchKind::Exact => (
+                    "exact-duplicate",
+                    format!("same normalised text as lines {original}"),
+                    None,
+                    None,
+                    None,
+                ),
+                MatchKind::Near(sim) => (
+                    "near-duplicate",
+                    format!(
+                        "{} {:.2} with lines {original}",
+                        match sim.measure {
+                            Measure::Jaccard => "shingle Jaccard similarity",
+                            Measure::Containment => "shingle containment",
+                        },
+                        sim.value
+                    ),
+                    Some((sim.value * 1000.0).round() / 1000.0),
+                    Some(sim.measure),
+                    Some(word_diff(
+                        &text[d.original_bytes.clone()],
+                        &text[d.bytes.clone()],
+                    )),
+                ),
+            };
+            Removal {
+                kind: "duplicate",
+                rule: rule.to_string(),
+                reason,
+                lines: one_based(d.lines),
+                bytes: [d.bytes.start, d.bytes.end],
+                preview: preview(&text[d.bytes.clone()]),
+                duplicate_of: Some(Location {
+                    lines: one_based(d.original_lines),
+                }),
+                section: Some(d.section),
+                similarity,
+                measure,
+                keep: Some(d.keep),
+                diff,
+            }
         }));
         removals.sort_by_key(|r| r.lines);
         DocumentReport {
@@ -134,10 +183,105 @@ impl DocumentReport {
                 crumb_lines: cleaned.crumbs.len(),
                 duplicate_paragraphs: cleaned.duplicates.len(),
                 duplicate_sections: cleaned.sections.len(),
+                near_duplicate_paragraphs: cleaned
+                    .duplicates
+                    .iter()
+                    .filter(|d| matches!(d.kind, MatchKind::Near(_)))
+                    .count(),
                 bytes_removed: cleaned.bytes_removed,
             },
         }
     }
+}
+
+/// Unchanged runs longer than this many words are shortened in word diffs.
+const DIFF_CONTEXT_WORDS: usize = 4;
+
+/// A word-level diff from `kept` to `removed`: `[-gone-]`, `{+new+}`, and unchanged runs
+/// of more than twice [`DIFF_CONTEXT_WORDS`] words shortened to their ends around `…`.
+pub fn word_diff(kept: &str, removed: &str) -> String {
+    use similar::{ChangeTag, TextDiff};
+    let diff = TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .diff_unicode_words(kept, removed);
+    let mut out = String::new();
+    let mut equal: Vec<&str> = Vec::new();
+    let flush_equal = |equal: &mut Vec<&str>, out: &mut String, first: bool, last: bool| {
+        let words: Vec<&str> = equal.iter().flat_map(|t| t.split_whitespace()).collect();
+        let keep_head = if first { 0 } else { DIFF_CONTEXT_WORDS };
+        let keep_tail = if last { 0 } else { DIFF_CONTEXT_WORDS };
+        if words.len() > keep_head + keep_tail + 1 {
+            let mut parts: Vec<&str> = words[..keep_head].to_vec();
+            parts.push("…");
+            parts.extend(&words[words.len() - keep_tail..]);
+            push_words(out, &parts.join(" "));
+        } else {
+            push_words(out, &words.join(" "));
+        }
+        equal.clear();
+    };
+    let mut first = true;
+    let mut pending: Option<(ChangeTag, String)> = None;
+    for change in diff.iter_all_changes() {
+        let value = change.value();
+        match change.tag() {
+            ChangeTag::Equal => {
+                if value.trim().is_empty() {
+                    continue;
+                }
+                if let Some((tag, words)) = pending.take() {
+                    push_change(&mut out, tag, &words);
+                }
+                equal.push(value);
+            }
+            tag => {
+                if value.trim().is_empty() {
+                    continue;
+                }
+                if !equal.is_empty() {
+                    flush_equal(&mut equal, &mut out, first, false);
+                }
+                first = false;
+                match pending.as_mut() {
+                    Some((t, words)) if *t == tag => {
+                        words.push(' ');
+                        words.push_str(value.trim());
+                    }
+                    _ => {
+                        if let Some((t, words)) = pending.take() {
+                            push_change(&mut out, t, &words);
+                        }
+                        pending = Some((tag, value.trim().to_string()));
+                    }
+                }
+            }
+        }
+    }
+    if let Some((tag, words)) = pending.take() {
+        push_change(&mut out, tag, &words);
+    }
+    if !equal.is_empty() {
+        flush_equal(&mut equal, &mut out, first, true);
+    }
+    out
+}
+
+fn push_words(out: &mut String, words: &str) {
+    if words.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(words);
+}
+
+fn push_change(out: &mut String, tag: similar::ChangeTag, words: &str) {
+    let marked = match tag {
+        similar::ChangeTag::Delete => format!("[-{words}-]"),
+        _ => format!("{{+{words}+}}"),
+    };
+    push_words(out, &marked);
 }
 
 /// `6–23`, or `6` for a single line.
@@ -155,4 +299,20 @@ pub fn json_report(report: &DocumentReport) -> String {
         .unwrap_or_else(|e| panic!("a report of plain data always serialises: {e}"));
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_diff_marks_changes_and_shortens_context() {
+        let kept = "one two three four five six seven eight nine ten eleven twelve thirteen";
+        let removed = "one two three four five six seven eight nine TEN eleven twelve thirteen";
+        assert_eq!(
+            word_diff(kept, removed),
+            "… six seven eight nine [-ten-] {+TEN+} eleven twelve thirteen"
+        );
+        assert_eq!(word_diff("a b", "a b c"), "a b {+c+}");
+    }
 }

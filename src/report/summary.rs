@@ -33,6 +33,28 @@ pub fn text_report(report: &DocumentReport) -> String {
             let _ = writeln!(out, "  line {:<6} {:<18} {}", r.lines[0], r.rule, r.preview);
         }
     }
+    let near: Vec<_> = report
+        .removals
+        .iter()
+        .filter(|r| r.rule == "near-duplicate")
+        .collect();
+    if !near.is_empty() {
+        let _ = writeln!(out, "\nnear duplicates ({}):", near.len());
+        for r in near {
+            let _ = writeln!(
+                out,
+                "  lines {} ~ lines {}: {}",
+                range_text(r.lines),
+                r.duplicate_of
+                    .as_ref()
+                    .map_or(String::new(), |o| range_text(o.lines)),
+                r.reason
+            );
+            if let Some(diff) = &r.diff {
+                let _ = writeln!(out, "    {diff}");
+            }
+        }
+    }
     if !report.sections.is_empty() {
         let _ = writeln!(out, "\nduplicated sections ({}):", report.sections.len());
         for s in &report.sections {
@@ -58,13 +80,14 @@ pub fn stats_line(report: &DocumentReport) -> String {
         100.0 * t.bytes_removed as f64 / report.bytes_in as f64
     };
     format!(
-        "{} paragraphs in, {} out; removed {} crumb line{}, {} duplicate paragraph{} in {} section{} ({} bytes, {:.1}%)",
+        "{} paragraphs in, {} out; removed {} crumb line{}, {} duplicate paragraph{} ({} near) in {} section{} ({} bytes, {:.1}%)",
         report.paragraphs_in,
         report.paragraphs_out,
         t.crumb_lines,
         if t.crumb_lines == 1 { "" } else { "s" },
         t.duplicate_paragraphs,
         if t.duplicate_paragraphs == 1 { "" } else { "s" },
+        t.near_duplicate_paragraphs,
         t.duplicate_sections,
         if t.duplicate_sections == 1 { "" } else { "s" },
         t.bytes_removed,

@@ -129,10 +129,16 @@ fn user_crumb_and_keep_rules() {
 fn split_line_finds_duplicates_inside_blocks() {
     let input = format!("{}\n{}\n\n{}\n", prose(1), prose(2), prose(2));
     unscrape()
-        .args(["clean", "-", "--split", "blank"])
+        .args(["clean", "-", "--split", "blank", "--no-near"])
         .write_stdin(input.clone())
         .assert()
-        .stdout(input);
+        .stdout(input.clone());
+    // With near matching, the lone paragraph is contained in the earlier block.
+    unscrape()
+        .args(["clean", "-", "--split", "blank"])
+        .write_stdin(input)
+        .assert()
+        .stdout(format!("{}\n{}\n", prose(1), prose(2)));
     unscrape()
         .args(["clean", "-", "--split", "line"])
         .write_stdin(format!("{}\n{}\n\n{}\n", prose(1), prose(2), prose(2)))
@@ -150,7 +156,7 @@ fn stats_go_to_stderr() {
         .success()
         .stdout(read(fixture(SEED_CLEAN)))
         .stderr(predicate::str::contains(
-            "removed 4 crumb lines, 18 duplicate paragraphs in 1 section",
+            "removed 4 crumb lines, 18 duplicate paragraphs (0 near) in 1 section",
         ));
 }
 
@@ -181,4 +187,76 @@ fn version_and_help() {
     insta::assert_snapshot!("clean_help", String::from_utf8(help.stdout).unwrap());
     let help = unscrape().arg("--help").output().unwrap();
     insta::assert_snapshot!("main_help", String::from_utf8(help.stdout).unwrap());
+}
+
+#[test]
+fn same_bytes_for_any_number_of_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for jobs in ["1", "8"] {
+        let report = dir.path().join(format!("r{jobs}.json"));
+        let out = unscrape()
+            .arg("clean")
+            .arg(fixture("golden/near-print-view-rewrapped.txt"))
+            .args(["--jobs", jobs, "--report"])
+            .arg(&report)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        outputs.push((out.stdout, read(&report)));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}
+
+#[test]
+fn near_duplicates_are_reported_with_similarity_and_diff() {
+    let out = unscrape()
+        .arg("check")
+        .arg(fixture("golden/near-print-view-rewrapped.txt"))
+        .args(["-q", "--report", "-", "--report-format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let near: Vec<&serde_json::Value> = json["removals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == "near-duplicate")
+        .collect();
+    assert_eq!(near.len(), 1, "{json:#}");
+    assert!(near[0]["similarity"].as_f64().unwrap() >= 0.8);
+    assert_eq!(near[0]["keep"], "first");
+    assert!(near[0]["diff"]
+        .as_str()
+        .unwrap()
+        .contains("[-about-] {+roughly+}"));
+}
+
+#[test]
+fn no_near_keeps_near_copies() {
+    let input = read(fixture("golden/near-print-view-rewrapped.txt"));
+    let out = unscrape()
+        .args(["clean", "-", "--no-near"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("roughly two million"));
+}
+
+#[test]
+fn keep_longest_keeps_the_longer_copy() {
+    let short = "The council agreed to fund the late night bus service for another year after a long debate.";
+    let long = "The council agreed to fund the late night bus service for another year after a long debate on Tuesday.";
+    unscrape()
+        .args(["clean", "-", "--keep", "longest"])
+        .write_stdin(format!("{short}\n{long}\n"))
+        .assert()
+        .success()
+        .stdout(format!("{long}\n"));
+    unscrape()
+        .args(["clean", "-"])
+        .write_stdin(format!("{short}\n{long}\n"))
+        .assert()
+        .stdout(format!("{short}\n"));
 }

@@ -28,9 +28,40 @@ pub fn read(path: impl AsRef<Path>) -> Vec<u8> {
     std::fs::read(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
 }
 
-/// A long paragraph of prose, different for each `n`.
+/// A long paragraph of prose, for each `n` different enough not to be a near duplicate
+/// of any other.
 pub fn prose(n: usize) -> String {
+    const WORDS: [&str; 23] = [
+        "council",
+        "river",
+        "budget",
+        "winter",
+        "school",
+        "harbour",
+        "railway",
+        "museum",
+        "farmers",
+        "festival",
+        "hospital",
+        "library",
+        "election",
+        "bridge",
+        "market",
+        "orchestra",
+        "stadium",
+        "airport",
+        "forest",
+        "factory",
+        "court",
+        "garden",
+        "tunnel",
+    ];
+    let words: Vec<&str> = (0..12)
+        .map(|k| WORDS[(n * 7 + k * (n % 5 + 2)) % 23])
+        .collect();
     format!(
-        "Paragraph {n} of the article says that the council met on Tuesday and agreed, after a long debate, to fund the plan for another year."
+        "In paragraph {n} the {} and the {} met the {} about the {}, the {}, the {} and the {}, near the {} by the {}, {} and {}; {}.",
+        words[0], words[1], words[2], words[3], words[4], words[5], words[6], words[7],
+        words[8], words[9], words[10], words[11]
     )
 }

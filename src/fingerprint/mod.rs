@@ -5,6 +5,10 @@
 //! between copies of the same text and nothing else: Unicode compatibility forms (NFKC),
 //! case, runs of white space (line wrapping, CRLF vs LF), and quote and dash variants.
 //! Never keeps the text: the decision pass holds fingerprints only.
+//!
+//! For near duplicates, [`minhash`] adds a paragraph's word shingles and MinHash signature.
+
+pub mod minhash;
 
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
@@ -13,10 +17,24 @@ use unicode_normalization::UnicodeNormalization;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct KeyHash(pub [u8; 32]);
 
+/// What near-duplicate matching knows of a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sketch {
+    /// Sorted, distinct hashes of the paragraph's word shingles.
+    pub shingles: Vec<u64>,
+    /// MinHash signature of the shingles.
+    pub signature: Vec<u64>,
+}
+
 /// What the decision pass knows of a paragraph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
     pub hash: KeyHash,
+    /// Characters of the normalised key: "longest" for `--keep longest`.
+    pub key_chars: u32,
+    /// Present when near-duplicate matching is on and the paragraph is long enough (and
+    /// not over the size cap).
+    pub sketch: Option<Sketch>,
     /// Words in the key: white-space separated tokens with a letter or digit, and each
     /// character of scripts written without spaces.
     pub words: u32,
@@ -81,11 +99,13 @@ pub fn count_words(key: &str) -> u32 {
     key.split(' ').map(crate::text::token_words).sum::<usize>() as u32
 }
 
-/// Fingerprints a normalised key.
+/// Fingerprints a normalised key (exact matching only).
 pub fn fingerprint_key(key: &str) -> Fingerprint {
     Fingerprint {
         hash: KeyHash(Sha256::digest(key.as_bytes()).into()),
+        key_chars: key.chars().count() as u32,
         words: count_words(key),
+        sketch: None,
     }
 }
 
