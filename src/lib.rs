@@ -78,7 +78,18 @@ pub fn run(config: &Config) -> Result<Outcome> {
     };
     let text: &str = &decoded.text;
     let cleaned = pipeline::clean_text(text, &config.clean);
-    let report = DocumentReport::new(name.clone(), decoded.encoding, decoded.bom, text, &cleaned);
+    let with_diffs = config
+        .report
+        .as_ref()
+        .is_some_and(|r| r.format != ReportFormat::Diff);
+    let report = DocumentReport::new(
+        name.clone(),
+        decoded.encoding,
+        decoded.bom,
+        text,
+        &cleaned,
+        with_diffs,
+    );
 
     let outcome = match config.mode {
         Mode::Clean => {

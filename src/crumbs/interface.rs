@@ -7,11 +7,13 @@ use super::CrumbRule;
 use regex::RegexSet;
 use std::sync::OnceLock;
 
-/// The patterns, each with the rule it stands for.
+/// The patterns, each with the rule it stands for. Lines are at most the crumb length cap
+/// long, so `.*` stands for "any rest of the line" (bounded repeats like `.{0,200}` blow up
+/// the lazy DFA's states and cost more than they save).
 const PATTERNS: &[(CrumbRule, &str)] = &[
     (
         CrumbRule::SkipLink,
-        r"^(skip|jump) to (the )?(main )?(content|navigation|menu|search|footer|article)\b.{0,20}$",
+        r"^(skip|jump) to (the )?(main )?(content|navigation|menu|search|footer|article)(?-u:\b).*$",
     ),
     (
         CrumbRule::Share,
@@ -27,7 +29,7 @@ const PATTERNS: &[(CrumbRule, &str)] = &[
     ),
     (
         CrumbRule::CookieNotice,
-        r"^.{0,200}\b(we|this (web)?site|our (web)?site|site) uses? cookies\b.*$|^.{0,200}\bcookies?\b.{0,120}\b(consent|accept|agree|cookie (policy|settings|preferences))\b.*$|^(accept|allow|reject|manage|decline)( all)? cookies$|^cookie (policy|settings|preferences)$",
+        r"^.*(?-u:\b)(we|this (web)?site|our (web)?site|site) uses? cookies(?-u:\b).*$|^.*(?-u:\b)cookies?(?-u:\b).*(?-u:\b)(consent|accept|agree|cookie (policy|settings|preferences))(?-u:\b).*$|^(accept|allow|reject|manage|decline)( all)? cookies$|^cookie (policy|settings|preferences)$",
     ),
     (
         CrumbRule::Account,
@@ -35,10 +37,12 @@ const PATTERNS: &[(CrumbRule, &str)] = &[
     ),
     (
         CrumbRule::Copyright,
-        r"^(©|\(c\)|copyright\s*(©|\(c\))|copyright \d{4}|\d{4}\s*©).{0,200}$|^.{0,200}\ball rights reserved\.?$",
+        r"^(©|\(c\)|copyright\s*(©|\(c\))|copyright \d{4}|\d{4}\s*©).*$|^.*(?-u:\b)all rights reserved\.?$",
     ),
 ];
 
+// Word boundaries are ASCII (`(?-u:\b)`): the keywords are ASCII, and Unicode boundaries
+// force the slow PikeVM on every line (measured: two thirds of the run time on a 2 MB page).
 fn compiled() -> &'static (RegexSet, Vec<CrumbRule>) {
     static SET: OnceLock<(RegexSet, Vec<CrumbRule>)> = OnceLock::new();
     SET.get_or_init(|| {

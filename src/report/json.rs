@@ -80,13 +80,15 @@ pub struct Totals {
 }
 
 impl DocumentReport {
-    /// Builds the report of a cleaned document.
+    /// Builds the report of a cleaned document. Word diffs of near duplicates cost a diff
+    /// per removal: `with_diffs` asks for them only when a report will show them.
     pub fn new(
         file: String,
         encoding: &'static str,
         bom: Option<crate::input::decode::Bom>,
         text: &str,
         cleaned: &Cleaned,
+        with_diffs: bool,
     ) -> Self {
         let lines = split_lines(text);
         let one_based = |(a, b): (usize, usize)| [a + 1, b + 1];
@@ -133,10 +135,9 @@ impl DocumentReport {
                     ),
                     Some((sim.value * 1000.0).round() / 1000.0),
                     Some(sim.measure),
-                    Some(word_diff(
-                        &text[d.original_bytes.clone()],
-                        &text[d.bytes.clone()],
-                    )),
+                    with_diffs.then(|| {
+                        word_diff(&text[d.original_bytes.clone()], &text[d.bytes.clone()])
+                    }),
                 ),
             };
             Removal {

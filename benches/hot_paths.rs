@@ -1,0 +1,114 @@
+//! Throughput of the hot paths: normalise + SHA-256, shingles + MinHash, LSH queries,
+//! crumb classification, and the whole pipeline on one document.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use unscrape::crumbs::{find_crumbs, CrumbOptions};
+use unscrape::dedup::{Bands, NearIndex};
+use unscrape::fingerprint::minhash::{shingles, MinHasher};
+use unscrape::fingerprint::{fingerprint_key, normalise};
+use unscrape::language::FunctionWords;
+use unscrape::pipeline::{clean_text, CleanOptions};
+use unscrape::text::split_lines;
+
+/// A deterministic scraped-looking document: menu lines, prose paragraphs, a repeat.
+fn document(paragraphs: usize) -> String {
+    let words = [
+        "council", "agreed", "the", "budget", "after", "a", "long", "debate", "on", "tuesday",
+        "river", "school", "of", "and", "hospital", "market", "said", "would", "fund", "plan",
+    ];
+    let mut state = 12345u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    let mut text = String::from("- Home\n- News\n- Sport\nHome > News > Local\n\n");
+    let mut body = Vec::new();
+    for _ in 0..paragraphs {
+        let n = 20 + next() % 40;
+        let p: Vec<&str> = (0..n).map(|_| words[next() % words.len()]).collect();
+        body.push(format!("{}.", p.join(" ")));
+    }
+    text.push_str(&body.join("\n\n"));
+    text.push_str("\n\nShare\n\n");
+    text.push_str(&body[..body.len() / 4].join("\n\n"));
+    text.push_str("\n\n© 2024 Example\n");
+    text
+}
+
+fn benches(c: &mut Criterion) {
+    let text = document(2000);
+    let paragraphs: Vec<&str> = text.split("\n\n").collect();
+
+    let mut group = c.benchmark_group("fingerprint");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("normalise+sha256", |b| {
+        b.iter(|| {
+            for p in &paragraphs {
+                black_box(fingerprint_key(&normalise(p)));
+            }
+        })
+    });
+    let keys: Vec<String> = paragraphs.iter().map(|p| normalise(p)).collect();
+    let hasher = MinHasher::new(128);
+    group.bench_function("shingle+minhash", |b| {
+        b.iter(|| {
+            for k in &keys {
+                black_box(hasher.signature(&shingles(k, 3)));
+            }
+        })
+    });
+    group.finish();
+
+    let sketches: Vec<(Vec<u64>, Vec<u64>)> = keys
+        .iter()
+        .map(|k| {
+            let s = shingles(k, 3);
+            (hasher.signature(&s), s)
+        })
+        .collect();
+    let mut index = NearIndex::new(Bands::for_threshold(0.8, 128));
+    for (i, (sig, sh)) in sketches.iter().enumerate() {
+        index.insert(i, sig, sh);
+    }
+    let mut group = c.benchmark_group("lsh");
+    group.throughput(Throughput::Elements(sketches.len() as u64));
+    group.bench_function("query", |b| {
+        b.iter(|| {
+            for (sig, sh) in &sketches {
+                black_box(index.candidates(sig, sh));
+            }
+        })
+    });
+    group.finish();
+
+    let lines = split_lines(&text);
+    let live = vec![true; lines.len()];
+    let words = FunctionWords::english_fallback();
+    let mut group = c.benchmark_group("crumbs");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("classify", |b| {
+        b.iter(|| {
+            black_box(find_crumbs(
+                &text,
+                &lines,
+                &live,
+                &CrumbOptions::default(),
+                &words,
+            ))
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("pipeline");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.sample_size(20);
+    group.bench_function("clean_text", |b| {
+        b.iter(|| black_box(clean_text(&text, &CleanOptions::default())))
+    });
+    group.finish();
+}
+
+criterion_group!(hot_paths, benches);
+criterion_main!(hot_paths);
