@@ -37,6 +37,21 @@ fn document() -> impl Strategy<Value = String> {
         })
 }
 
+/// `PROPTEST_CASES` cases (256 by default); failing cases are kept beside this file and
+/// replayed first on every run.
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(256),
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
+        )),
+        ..ProptestConfig::default()
+    }
+}
+
 fn options(split: SplitMode) -> CleanOptions {
     CleanOptions {
         split,
@@ -49,14 +64,7 @@ fn split_mode() -> impl Strategy<Value = SplitMode> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
-        // Failing cases are kept beside this file and replayed first on every run.
-        failure_persistence: Some(Box::new(
-            proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
-        )),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config())]
 
     #[test]
     fn spans_reassemble_the_input(text in document(), split in split_mode()) {
@@ -174,13 +182,7 @@ fn near_document() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
-        failure_persistence: Some(Box::new(
-            proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
-        )),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(config())]
 
     #[test]
     fn every_near_duplicate_has_a_verified_kept_copy(text in near_document(), longest in any::<bool>()) {
