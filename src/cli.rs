@@ -2,7 +2,7 @@
 //! module that knows clap.
 
 use crate::config::{Config, Destination, Mode, ReportTarget};
-use crate::crumbs::{CrumbOptions, DEFAULT_MAX_LINE_CHARS};
+use crate::crumbs::{CrumbOptions, StripLevel, DEFAULT_MAX_LINE_CHARS};
 use crate::dedup::{
     DedupOptions, KeepRule, NearOptions, DEFAULT_MIN_WORDS, DEFAULT_SHINGLE, DEFAULT_SIMILARITY,
 };
@@ -93,6 +93,11 @@ pub struct CommonArgs {
     #[arg(long, value_enum, default_value_t = SplitArg::Auto, help_heading = "Cleaning")]
     pub split: SplitArg,
 
+    /// How much navigation to strip: conservative (only lines that are certainly
+    /// navigation), balanced, or aggressive (favours precision). See README.
+    #[arg(long, value_enum, default_value_t = StripArg::Balanced, help_heading = "Cleaning")]
+    pub strip: StripArg,
+
     /// Do not strip navigation crumbs (duplicates are still removed).
     #[arg(long, help_heading = "Cleaning")]
     pub no_crumbs: bool,
@@ -156,6 +161,13 @@ pub enum ReportFormatArg {
     Json,
     Diff,
     Text,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StripArg {
+    Conservative,
+    Balanced,
+    Aggressive,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -248,6 +260,11 @@ impl Cli {
                 },
                 crumbs: CrumbOptions {
                     enabled: !common.no_crumbs,
+                    level: match common.strip {
+                        StripArg::Conservative => StripLevel::Conservative,
+                        StripArg::Balanced => StripLevel::Balanced,
+                        StripArg::Aggressive => StripLevel::Aggressive,
+                    },
                     user_rules: user_patterns("--crumb-rule", &common.crumb_rule)?,
                     keep_rules: user_patterns("--keep-rule", &common.keep_rule)?,
                     max_line_chars: common.max_line_chars,

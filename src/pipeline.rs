@@ -12,7 +12,7 @@ use crate::dedup::{decide, DedupOptions, KeepRule, MatchKind};
 use crate::fingerprint::minhash::{shingle_words, shingles, MinHasher};
 use crate::fingerprint::{fingerprint_key, normalise_into, Fingerprint, Sketch};
 use crate::language::FunctionWords;
-use crate::segment::{segment, Segmentation, SplitMode};
+use crate::segment::{resolve_split, segment, Segmentation, SplitMode};
 use crate::text::{split_lines, Line};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -111,7 +111,8 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
         // Detected on the live lines each pass, so the last pass sees exactly what a run
         // on the clean text would see.
         function_words = FunctionWords::detect(&prose_sample(text, &lines, &live));
-        let found = find_crumbs(text, &lines, &live, &options.crumbs, &function_words);
+        let split = resolve_split(text, &lines, &live, options.split);
+        let found = find_crumbs(text, &lines, &live, &options.crumbs, &function_words, split);
         for crumb in &found {
             live[crumb.line] = false;
         }

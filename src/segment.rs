@@ -140,6 +140,17 @@ pub fn segment(text: &str, lines: &[Line], live: &[bool], mode: SplitMode) -> Se
     seg
 }
 
+/// The split `mode` stands for on these live lines: `auto` resolved to `blank` or `line`.
+pub fn resolve_split(text: &str, lines: &[Line], live: &[bool], mode: SplitMode) -> SplitMode {
+    match mode {
+        SplitMode::Auto => {
+            let blank: Vec<bool> = lines.iter().map(|l| l.is_blank(text)).collect();
+            resolve_auto(&blank, live)
+        }
+        other => other,
+    }
+}
+
 /// `blank` when blank lines separate the document into blocks of a few lines each.
 fn resolve_auto(blank: &[bool], live: &[bool]) -> SplitMode {
     let mut blocks = 0usize;

@@ -39,10 +39,30 @@ pub fn is_list_item(shape: &LineShape<'_>) -> bool {
 /// Words and shape of a line of article prose: enough words, sentence structure, and
 /// function words. Lines before the first and after the last such line are the page's
 /// top and bottom, where menus live.
-pub fn is_prose(shape: &LineShape<'_>) -> bool {
-    shape.words >= 10
-        && shape.function_ratio() >= 0.15
-        && (shape.ends_sentence || shape.words >= 20)
+pub fn is_prose(shape: &LineShape<'_>, function_words_known: bool) -> bool {
+    is_prose_text(
+        shape.words,
+        shape.function_ratio(),
+        shape.ends_sentence,
+        function_words_known,
+    )
+}
+
+/// Least share of function words in prose; judged only where the language's function
+/// words are known (an undetected language has none to count).
+const MIN_PROSE_FUNCTION_RATIO: f64 = 0.15;
+
+/// Prose by the numbers: at least 10 words, ending like a sentence (or 20 words), and, in a
+/// language whose function words are known, enough of them.
+pub fn is_prose_text(
+    words: usize,
+    function_ratio: f64,
+    ends_sentence: bool,
+    function_words_known: bool,
+) -> bool {
+    words >= 10
+        && (ends_sentence || words >= 20)
+        && (!function_words_known || function_ratio >= MIN_PROSE_FUNCTION_RATIO)
 }
 
 #[cfg(test)]

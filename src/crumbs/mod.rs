@@ -6,9 +6,11 @@
 //! never look at text outside the live lines. Lines matching a user's `--keep-rule` are
 //! never removed here.
 
+mod body;
 mod breadcrumb;
 mod interface;
 mod menu;
+mod nav;
 pub mod shape;
 
 use crate::language::FunctionWords;
@@ -43,6 +45,13 @@ pub enum CrumbRule {
     BreadcrumbTrail,
     /// A run of short menu-like list items at the top or bottom of the page.
     MenuRun,
+    /// A run of short navigation-like lines outside the article body.
+    NavRun,
+    /// A line after the article body that is neither prose nor a sentence.
+    AfterBody,
+    /// A line before the article body that is neither prose, a sentence, a dateline,
+    /// a byline nor the headline (`--strip aggressive` only).
+    BeforeBody,
     /// A user's `--crumb-rule` (its position on the command line, from 1).
     UserRule(usize),
 }
@@ -60,6 +69,9 @@ impl CrumbRule {
             Self::Copyright => "copyright".into(),
             Self::BreadcrumbTrail => "breadcrumb-trail".into(),
             Self::MenuRun => "menu-run".into(),
+            Self::NavRun => "nav-run".into(),
+            Self::AfterBody => "after-body".into(),
+            Self::BeforeBody => "before-body".into(),
             Self::UserRule(n) => format!("user-rule-{n}"),
         }
     }
@@ -78,15 +90,41 @@ impl CrumbRule {
             Self::MenuRun => {
                 "one of a run of short list items (few words, no sentence punctuation, few function words) outside the article's prose"
             }
+            Self::NavRun => {
+                "one of a run of short navigation-like lines (labels of a few words, no sentence) outside the article body"
+            }
+            Self::AfterBody => {
+                "a line after the article body that is neither prose nor a sentence, dateline or byline"
+            }
+            Self::BeforeBody => {
+                "a line before the article body that is neither prose nor a sentence, dateline, byline or headline"
+            }
             Self::UserRule(_) => "matched a --crumb-rule pattern",
         }
     }
+}
+
+/// How much the crumb stage removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StripLevel {
+    /// Only lines that are certainly navigation: interface lines, breadcrumb trails,
+    /// and runs of short menu-like list items outside the prose.
+    Conservative,
+    /// Also runs of three or more navigation-like lines outside the article body, and
+    /// lines after the body that are not prose, sentences, datelines or bylines.
+    #[default]
+    Balanced,
+    /// Also lines before the body that are not prose, sentences, datelines, bylines or the
+    /// headline just above it, and menu-like list runs inside the body.
+    Aggressive,
 }
 
 /// Settings of the crumb stage.
 #[derive(Debug, Clone)]
 pub struct CrumbOptions {
     pub enabled: bool,
+    pub level: StripLevel,
     /// `--crumb-rule` patterns: a matching line is a crumb.
     pub user_rules: Vec<Regex>,
     /// `--keep-rule` patterns: a matching line is never a crumb.
@@ -98,6 +136,7 @@ impl Default for CrumbOptions {
     fn default() -> Self {
         Self {
             enabled: true,
+            level: StripLevel::default(),
             user_rules: Vec::new(),
             keep_rules: Vec::new(),
             max_line_chars: DEFAULT_MAX_LINE_CHARS,
@@ -114,12 +153,16 @@ pub struct Crumb {
 }
 
 /// Finds the crumbs among the live lines, in line order.
+///
+/// `split` is how the document's paragraphs are split (`auto` resolved): it says whether
+/// the page is laid out in blank-separated blocks or one paragraph per line.
 pub fn find_crumbs(
     text: &str,
     lines: &[Line],
     live: &[bool],
     options: &CrumbOptions,
     function_words: &FunctionWords,
+    split: crate::segment::SplitMode,
 ) -> Vec<Crumb> {
     if !options.enabled {
         return Vec::new();
@@ -137,52 +180,93 @@ pub fn find_crumbs(
         })
         .collect();
 
+    let known = function_words.detected;
+    let judged_index = |i: usize| judged.binary_search_by_key(&i, |(j, _)| *j).ok();
+    // Lines over the cap are not judged, and count as prose: they are content.
     let is_prose_line = |i: usize| -> bool {
-        // Lines over the cap are not judged, and count as prose: they are content.
         !lines[i].is_blank(text)
-            && match judged.binary_search_by_key(&i, |(j, _)| *j) {
-                Ok(k) => menu::is_prose(&judged[k].1),
-                Err(_) => true,
-            }
+            && judged_index(i).is_none_or(|k| menu::is_prose(&judged[k].1, known))
     };
     let first_prose = (0..lines.len()).find(|&i| live[i] && is_prose_line(i));
     let last_prose = (0..lines.len())
         .rev()
         .find(|&i| live[i] && is_prose_line(i));
+    // Blocks are what the document is laid out in: blank-separated blocks (wrapped lines
+    // re-joined) or, in a one-paragraph-per-line layout, lines.
+    let per_line = split == crate::segment::SplitMode::Line;
+    let body = body::body_lines(&blocks(text, lines, live, function_words, options, per_line));
 
     let mut rules: Vec<Option<CrumbRule>> = judged
         .iter()
         .map(|(i, shape)| line_rule(lines[*i].content(text), shape, options))
         .collect();
+    let mark = |range: std::ops::Range<usize>, rule: CrumbRule, rules: &mut [Option<CrumbRule>]| {
+        for slot in &mut rules[range] {
+            slot.get_or_insert(rule);
+        }
+    };
 
-    // Menu runs: maximal runs of consecutive list items (blank lines between them allowed),
-    // outside the prose, all reading like menu entries.
-    let outside_prose = |i: usize| match (first_prose, last_prose) {
+    // Where menus live: conservatively outside the first and last prose line; at the other
+    // levels outside the detected body.
+    let (top_end, bottom_start) = match options.level {
+        StripLevel::Conservative => (first_prose, last_prose),
+        _ => (body.map(|b| b.0), body.map(|b| b.1)),
+    };
+    let outside = |i: usize| match (top_end, bottom_start) {
         (Some(first), Some(last)) => i < first || i > last,
         _ => true,
     };
-    let mut k = 0;
-    while k < judged.len() {
-        if !menu::is_list_item(&judged[k].1) {
-            k += 1;
-            continue;
-        }
-        let start = k;
-        while k < judged.len()
-            && menu::is_list_item(&judged[k].1)
-            && (k == start || only_blank_between(text, lines, live, judged[k - 1].0, judged[k].0))
-        {
-            k += 1;
-        }
-        let run = &judged[start..k];
-        let is_menu = run.len() >= menu::MIN_RUN_ITEMS
-            && run
+    let adjacent = |k: usize| only_blank_between(text, lines, live, judged[k - 1].0, judged[k].0);
+
+    // Menu runs: consecutive list items, all reading like menu entries.
+    for run in runs(judged.len(), |k| menu::is_list_item(&judged[k].1), adjacent) {
+        let items = &judged[run.clone()];
+        let inside_ok = options.level == StripLevel::Aggressive && items.len() >= nav::MIN_NAV_RUN;
+        if items.len() >= menu::MIN_RUN_ITEMS
+            && items
                 .iter()
-                .all(|(i, shape)| outside_prose(*i) && menu::is_menu_item(shape));
-        if is_menu {
-            for slot in &mut rules[start..k] {
-                if slot.is_none() {
-                    *slot = Some(CrumbRule::MenuRun);
+                .all(|(i, shape)| (inside_ok || outside(*i)) && menu::is_menu_item(shape))
+        {
+            mark(run, CrumbRule::MenuRun, &mut rules);
+        }
+    }
+
+    if options.level >= StripLevel::Balanced {
+        // Navigation runs: consecutive navigation-like lines on one side of the body.
+        let side = |i: usize| top_end.is_some_and(|first| i < first);
+        for run in runs(
+            judged.len(),
+            |k| outside(judged[k].0) && nav::is_nav_like(&judged[k].1),
+            |k| adjacent(k) && side(judged[k - 1].0) == side(judged[k].0),
+        ) {
+            if run.len() >= nav::MIN_NAV_RUN {
+                mark(run, CrumbRule::NavRun, &mut rules);
+            }
+        }
+        // After the body: whatever is not prose, a sentence, a dateline or a byline.
+        if let Some(last) = bottom_start {
+            for (k, (i, shape)) in judged.iter().enumerate() {
+                if *i > last && !is_furniture(shape, known) {
+                    mark(k..k + 1, CrumbRule::AfterBody, &mut rules);
+                }
+            }
+        }
+    }
+
+    if options.level >= StripLevel::Aggressive {
+        if let Some(first) = top_end {
+            // Keep the headline: the last lines before the body that are not navigation.
+            let before: Vec<usize> = (0..judged.len()).filter(|&k| judged[k].0 < first).collect();
+            let headline: Vec<usize> = before
+                .iter()
+                .rev()
+                .copied()
+                .filter(|&k| !nav::is_nav_like(&judged[k].1))
+                .take(HEADLINE_LINES)
+                .collect();
+            for k in before {
+                if !headline.contains(&k) && !is_furniture(&judged[k].1, known) {
+                    mark(k..k + 1, CrumbRule::BeforeBody, &mut rules);
                 }
             }
         }
@@ -198,6 +282,100 @@ pub fn find_crumbs(
         })
         .map(|(line, rule)| Crumb { line, rule })
         .collect()
+}
+
+/// Lines kept above the body under `--strip aggressive`: a headline and a subtitle.
+const HEADLINE_LINES: usize = 2;
+
+/// Prose, a sentence, a dateline or a byline: never removed for where it stands.
+fn is_furniture(shape: &LineShape<'_>, function_words_known: bool) -> bool {
+    menu::is_prose(shape, function_words_known)
+        || nav::is_sentence(shape)
+        || nav::is_dateline(shape.body)
+        || nav::is_byline(shape.body)
+}
+
+/// Maximal runs of consecutive items `0..n` for which `member` holds, where `joined(k)`
+/// says item `k` continues the run of item `k - 1`.
+fn runs(
+    n: usize,
+    member: impl Fn(usize) -> bool,
+    joined: impl Fn(usize) -> bool,
+) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < n {
+        if !member(k) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        k += 1;
+        while k < n && member(k) && joined(k) {
+            k += 1;
+        }
+        out.push(start..k);
+    }
+    out
+}
+
+/// The blocks of live lines (separated by blank lines), measured for body detection.
+fn blocks(
+    text: &str,
+    lines: &[Line],
+    live: &[bool],
+    function_words: &FunctionWords,
+    options: &CrumbOptions,
+    per_line: bool,
+) -> Vec<body::BlockShape> {
+    let mut out = Vec::new();
+    let mut joined = String::new();
+    let mut current: Option<body::BlockShape> = None;
+    let mut close = |current: &mut Option<body::BlockShape>, joined: &mut String| {
+        if let Some(mut block) = current.take() {
+            if !block.prose {
+                let shape = measure(joined, function_words);
+                block.words = shape.words;
+                block.prose = menu::is_prose(&shape, function_words.detected);
+            }
+            out.push(block);
+        }
+        joined.clear();
+    };
+    for (i, line) in lines.iter().enumerate() {
+        if !live[i] {
+            continue;
+        }
+        if line.is_blank(text) {
+            close(&mut current, &mut joined);
+            continue;
+        }
+        if per_line {
+            close(&mut current, &mut joined);
+        }
+        let content = line.content(text);
+        // A line over the cap is content: its block is prose, and is not copied.
+        let over_cap = content.len() > options.max_line_chars * 4
+            || content.chars().take(options.max_line_chars + 1).count() > options.max_line_chars;
+        let block = current.get_or_insert(body::BlockShape {
+            first_line: i,
+            last_line: i,
+            lines: 0,
+            words: 0,
+            prose: false,
+        });
+        block.last_line = i;
+        block.lines += 1;
+        if over_cap {
+            block.prose = true;
+            block.words += content.len() / 6;
+        } else if !block.prose {
+            joined.push_str(content);
+            joined.push(' ');
+        }
+    }
+    close(&mut current, &mut joined);
+    out
 }
 
 /// The rule that judges a single line by itself, if any: the user's patterns first.

@@ -87,7 +87,7 @@ pub fn measure<'t>(content: &'t str, function_words: &FunctionWords) -> LineShap
         }
     }
     let tail = body.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
-    let ends_sentence = tail.ends_with(['.', '!', '?', '…']);
+    let ends_sentence = tail.ends_with(['.', '!', '?', '…', '。', '！', '？']);
     let has_clause_punctuation = body
         .char_indices()
         .any(|(i, c)| matches!(c, ',' | ';' | ':') && body[i + 1..].starts_with(' '));

@@ -1,0 +1,85 @@
+//! Navigation-like lines: short labels that menus, tag lists and footers are made of, and
+//! the lines that look short but are article furniture (datelines and bylines).
+
+use super::shape::LineShape;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Most words of a short label.
+const MAX_LABEL_WORDS: usize = 4;
+/// Fewest consecutive navigation-like lines outside the body that make a navigation run.
+pub const MIN_NAV_RUN: usize = 3;
+
+/// A dateline: a date or time, in the forms pages print them.
+pub fn is_dateline(body: &str) -> bool {
+    static DATE: OnceLock<Regex> = OnceLock::new();
+    let date = DATE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?-u:\b)((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}\s*(am|pm)?|(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?-u:\b))",
+        )
+        .unwrap_or_else(|e| panic!("built-in date pattern must compile: {e}"))
+    });
+    date.is_match(body) && body.split_whitespace().count() <= 12
+}
+
+/// A byline: "By Sam Patel", "Written by …", "Author: …".
+pub fn is_byline(body: &str) -> bool {
+    let lower = body.to_lowercase();
+    let words = body.split_whitespace().count();
+    words <= 12
+        && (lower.starts_with("by ")
+            || lower.starts_with("written by ")
+            || lower.starts_with("posted by ")
+            || lower.starts_with("author:")
+            || lower.starts_with("reporting by "))
+}
+
+/// Whether a line reads like a navigation entry: a short label or a menu item, and not a
+/// dateline, byline or sentence.
+pub fn is_nav_like(shape: &LineShape<'_>) -> bool {
+    if shape.words == 0 {
+        // Separators and decoration ("* * *", "|", "**") belong to whatever surrounds them.
+        return true;
+    }
+    if is_dateline(shape.body) || is_byline(shape.body) {
+        return false;
+    }
+    let sentence = shape.ends_sentence && shape.words >= 3;
+    !sentence && (shape.words <= MAX_LABEL_WORDS || super::menu::is_menu_item(shape))
+}
+
+/// A line that is a sentence (or more): ends like one and has a few words.
+pub fn is_sentence(shape: &LineShape<'_>) -> bool {
+    shape.ends_sentence && shape.words >= 3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::shape::measure;
+    use super::*;
+    use crate::language::FunctionWords;
+
+    fn nav(line: &str) -> bool {
+        is_nav_like(&measure(line, &FunctionWords::english_fallback()))
+    }
+
+    #[test]
+    fn labels_are_nav_like() {
+        for line in ["New York", "Architecture and Design", "  * Top Charities", "Politics: Don Martin", "* * *", "### Sections"] {
+            assert!(nav(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn furniture_and_sentences_are_not() {
+        for line in [
+            "18 September 2015",
+            "Nov.November 18, 2019 12:02 PM",
+            "By David Jeans",
+            "WeWork declined to comment.",
+            "Cyberspace and Human Trafficking in Southeast Asia",
+        ] {
+            assert!(!nav(line), "{line}");
+        }
+    }
+}
