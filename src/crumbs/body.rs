@@ -24,9 +24,13 @@ pub struct BlockShape {
 const NON_PROSE_LINE_COST: f64 = 2.0;
 const NON_PROSE_WORD_COST: f64 = 0.5;
 
-fn score(block: &BlockShape) -> f64 {
+/// Weight of prose at the very end of a page relative to its start: footers and
+/// "about us" blurbs close pages, articles rarely do. Falls linearly from 1.
+const END_PROSE_WEIGHT: f64 = 0.5;
+
+fn score(block: &BlockShape, position: f64) -> f64 {
     if block.prose {
-        block.words as f64
+        block.words as f64 * (1.0 - (1.0 - END_PROSE_WEIGHT) * position)
     } else {
         -(NON_PROSE_LINE_COST * block.lines as f64 + NON_PROSE_WORD_COST * block.words as f64)
     }
@@ -37,12 +41,13 @@ pub fn body_lines(blocks: &[BlockShape]) -> Option<(usize, usize)> {
     let mut best: Option<(f64, usize, usize)> = None;
     let mut current = 0.0;
     let mut start = 0;
+    let last_line = blocks.last().map_or(1, |b| b.last_line.max(1)) as f64;
     for (i, block) in blocks.iter().enumerate() {
         if current <= 0.0 {
             current = 0.0;
             start = i;
         }
-        current += score(block);
+        current += score(block, block.first_line as f64 / last_line);
         if block.prose && best.is_none_or(|(total, _, _)| current > total) {
             best = Some((current, start, i));
         }

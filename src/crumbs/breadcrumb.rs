@@ -17,7 +17,7 @@ pub fn is_trail(body: &str) -> bool {
         }
         let labels: Vec<&str> = body
             .split(separators)
-            .map(str::trim)
+            .map(|l| l.trim().trim_matches(['*', '_']).trim())
             .filter(|l| !l.is_empty())
             .collect();
         // A trailing separator ("Opinion /") still marks a trail of one label only if it
@@ -65,6 +65,7 @@ mod tests {
             "Business | Markets | Stocks",
             "Home › Sport",
             "Home / Opinion / Why the council got the budget wrong",
+            "Mensagens » Mensagens de Autoestima » **Só quem se Ama…**",
         ] {
             assert!(is_trail(line), "{line}");
         }

@@ -55,7 +55,67 @@ fn compiled() -> &'static (RegexSet, Vec<CrumbRule>) {
 /// The interface rule a line body matches, if any.
 pub fn match_line(body: &str) -> Option<CrumbRule> {
     let (set, rules) = compiled();
-    set.matches(body).iter().next().map(|i| rules[i])
+    set.matches(body)
+        .iter()
+        .next()
+        .map(|i| rules[i])
+        .or_else(|| is_share_bar(body).then_some(CrumbRule::Share))
+}
+
+/// Social networks and share-button words, as share bars print them.
+const SHARE_WORDS: &[&str] = &[
+    "facebook",
+    "twitter",
+    "x",
+    "whatsapp",
+    "pinterest",
+    "pin",
+    "pint",
+    "linkedin",
+    "reddit",
+    "telegram",
+    "messenger",
+    "instagram",
+    "youtube",
+    "tiktok",
+    "tumblr",
+    "flipboard",
+    "vk",
+    "line",
+    "viber",
+    "email",
+    "e-mail",
+    "mail",
+    "print",
+    "share",
+    "tweet",
+    "copy",
+    "link",
+    "sms",
+    "google+",
+    "threads",
+    "bluesky",
+    "mastodon",
+];
+
+/// A share bar written as words without separators: "Whatsapp Facebook Pint Baixar".
+/// At least three share words, and at most one other word (a button label in the page's
+/// language).
+fn is_share_bar(body: &str) -> bool {
+    let mut known = 0;
+    let mut other = 0;
+    for token in body.split(|c: char| c.is_whitespace() || "|/•·,".contains(c)) {
+        let token = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '+');
+        if token.is_empty() {
+            continue;
+        }
+        if SHARE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(token)) {
+            known += 1;
+        } else {
+            other += 1;
+        }
+    }
+    known >= 3 && other <= 1
 }
 
 /// A compiled copy of one pattern, for tests that check a pattern in isolation.
@@ -86,13 +146,14 @@ mod tests {
             ("We use cookies to improve your experience. By continuing you accept our use of cookies.", CrumbRule::CookieNotice),
             ("Accept all cookies", CrumbRule::CookieNotice),
             ("Subscribe Sign in", CrumbRule::Account),
+            ("Whatsapp Facebook Pint Baixar", CrumbRule::Share),
             ("Sign in / Register", CrumbRule::Account),
             ("© 2019 The Example Times", CrumbRule::Copyright),
             ("Copyright 2015 Example Media. All rights reserved.", CrumbRule::Copyright),
         ];
         for (line, rule) in cases {
             assert_eq!(match_line(line), Some(rule), "{line}");
-            assert!(pattern(rule).is_match(line));
+            assert!(pattern(rule).is_match(line) || is_share_bar(line));
         }
     }
 
@@ -106,6 +167,7 @@ mod tests {
             "Cookies and cream is the most popular flavour, the survey found.",
             "Subscribers will receive the magazine every month.",
             "Twitter said it would remove the posts.",
+            "Facebook and Twitter share data with advertisers, the report said.",
         ] {
             assert_eq!(match_line(line), None, "{line}");
         }

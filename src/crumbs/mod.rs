@@ -47,11 +47,17 @@ pub enum CrumbRule {
     MenuRun,
     /// A run of short navigation-like lines outside the article body.
     NavRun,
-    /// A line after the article body that is neither prose nor a sentence.
+    /// A line after the article body that is not a dateline or byline.
     AfterBody,
     /// A line before the article body that is neither prose, a sentence, a dateline,
     /// a byline nor the headline (`--strip aggressive` only).
     BeforeBody,
+    /// A short line that recurs in the document (a share bar under every teaser).
+    RepeatedLine,
+    /// A run of list items reading like linked headlines outside the article body.
+    HeadlineList,
+    /// The comments section after the article: its heading and everything after it.
+    Comments,
     /// A user's `--crumb-rule` (its position on the command line, from 1).
     UserRule(usize),
 }
@@ -72,6 +78,9 @@ impl CrumbRule {
             Self::NavRun => "nav-run".into(),
             Self::AfterBody => "after-body".into(),
             Self::BeforeBody => "before-body".into(),
+            Self::RepeatedLine => "repeated-line".into(),
+            Self::HeadlineList => "headline-list".into(),
+            Self::Comments => "comments".into(),
             Self::UserRule(n) => format!("user-rule-{n}"),
         }
     }
@@ -94,11 +103,18 @@ impl CrumbRule {
                 "one of a run of short navigation-like lines (labels of a few words, no sentence) outside the article body"
             }
             Self::AfterBody => {
-                "a line after the article body that is neither prose nor a sentence, dateline or byline"
+                "a line after the article body (past the navigation that ends it) that is not a dateline or byline"
             }
             Self::BeforeBody => {
                 "a line before the article body that is neither prose nor a sentence, dateline, byline or headline"
             }
+            Self::RepeatedLine => {
+                "a short line (not a sentence) that occurs twice or more outside the article body"
+            }
+            Self::HeadlineList => {
+                "one of a run of list items reading like linked headlines (no sentence ending) outside the article body"
+            }
+            Self::Comments => "part of the comments section that follows the article",
             Self::UserRule(_) => "matched a --crumb-rule pattern",
         }
     }
@@ -111,8 +127,9 @@ pub enum StripLevel {
     /// Only lines that are certainly navigation: interface lines, breadcrumb trails,
     /// and runs of short menu-like list items outside the prose.
     Conservative,
-    /// Also runs of three or more navigation-like lines outside the article body, and
-    /// lines after the body that are not prose, sentences, datelines or bylines.
+    /// Also runs of three or more navigation-like lines, lists of linked headlines and
+    /// repeated short lines outside the article body, the comments section, and lines
+    /// after the body that are not datelines or bylines.
     #[default]
     Balanced,
     /// Also lines before the body that are not prose, sentences, datelines, bylines or the
@@ -194,7 +211,28 @@ pub fn find_crumbs(
     // Blocks are what the document is laid out in: blank-separated blocks (wrapped lines
     // re-joined) or, in a one-paragraph-per-line layout, lines.
     let per_line = split == crate::segment::SplitMode::Line;
-    let body = body::body_lines(&blocks(text, lines, live, function_words, options, per_line));
+    let blocks = blocks(text, lines, live, function_words, options, per_line);
+    let mut body = body::body_lines(&blocks);
+    // A comments section ends the article: the body stops before its heading.
+    let comments_from = if options.level >= StripLevel::Balanced {
+        body.and_then(|(first, _)| {
+            judged
+                .iter()
+                .find(|(i, shape)| *i > first && nav::is_comments_heading(shape.body))
+                .map(|(i, _)| *i)
+        })
+    } else {
+        None
+    };
+    if let (Some(heading), Some((first, _))) = (comments_from, body) {
+        let last = judged
+            .iter()
+            .rev()
+            .map(|(i, _)| *i)
+            .find(|&i| i < heading && i >= first)
+            .unwrap_or(first);
+        body = Some((first, last.min(heading.saturating_sub(1)).max(first)));
+    }
 
     let mut rules: Vec<Option<CrumbRule>> = judged
         .iter()
@@ -239,14 +277,64 @@ pub fn find_crumbs(
             |k| outside(judged[k].0) && nav::is_nav_like(&judged[k].1),
             |k| adjacent(k) && side(judged[k - 1].0) == side(judged[k].0),
         ) {
-            if run.len() >= nav::MIN_NAV_RUN {
-                mark(run, CrumbRule::NavRun, &mut rules);
+            if run.len() < nav::MIN_NAV_RUN {
+                continue;
+            }
+            // Above the body, a run's last line may be the headline ("Obituary"): a
+            // short line with words and no list marker that the body follows is kept.
+            let mut run = run;
+            let last = &judged[run.end - 1].1;
+            if side(judged[run.end - 1].0) && last.words > 0 && last.marker.is_none() {
+                run.end -= 1;
+            }
+            mark(run, CrumbRule::NavRun, &mut rules);
+        }
+        // The comments section, heading included.
+        if let Some(heading) = comments_from {
+            for (k, (i, _)) in judged.iter().enumerate() {
+                if *i >= heading {
+                    mark(k..k + 1, CrumbRule::Comments, &mut rules);
+                }
             }
         }
-        // After the body: whatever is not prose, a sentence, a dateline or a byline.
+        // Lists of linked headlines outside the body.
+        for run in runs(
+            judged.len(),
+            |k| outside(judged[k].0) && nav::is_headline_item(&judged[k].1),
+            adjacent,
+        ) {
+            if run.len() >= nav::MIN_NAV_RUN {
+                mark(run, CrumbRule::HeadlineList, &mut rules);
+            }
+        }
+        // Short lines that recur outside the body (a share bar under every teaser). Inside
+        // the body a repeat is the dedup stage's business: a title repeated with its
+        // article is part of a duplicated section, not chrome.
+        let mut counts: std::collections::HashMap<String, usize> = Default::default();
+        let keys: Vec<Option<String>> = judged
+            .iter()
+            .map(|(i, shape)| {
+                (outside(*i)
+                    && shape.words >= 1
+                    && shape.words <= nav::MAX_REPEATED_WORDS
+                    && !nav::is_sentence(shape))
+                .then(|| crate::fingerprint::normalise(shape.body))
+            })
+            .collect();
+        for key in keys.iter().flatten() {
+            *counts.entry(key.clone()).or_default() += 1;
+        }
+        for (k, key) in keys.iter().enumerate() {
+            if key.as_ref().is_some_and(|key| counts[key] >= 2) {
+                mark(k..k + 1, CrumbRule::RepeatedLine, &mut rules);
+            }
+        }
+        // After the body: everything but datelines and bylines. The body is the densest
+        // prose; what follows it past enough navigation to end it is teasers, related
+        // stories, author blurbs and footers, prose or not.
         if let Some(last) = bottom_start {
             for (k, (i, shape)) in judged.iter().enumerate() {
-                if *i > last && !is_furniture(shape, known) {
+                if *i > last && !nav::is_dateline(shape.body) && !nav::is_byline(shape.body) {
                     mark(k..k + 1, CrumbRule::AfterBody, &mut rules);
                 }
             }
@@ -283,6 +371,9 @@ pub fn find_crumbs(
         .map(|(line, rule)| Crumb { line, rule })
         .collect()
 }
+
+/// Least mean words per line of a multi-line prose block.
+const MIN_WORDS_PER_BLOCK_LINE: usize = 5;
 
 /// Lines kept above the body under `--strip aggressive`: a headline and a subtitle.
 const HEADLINE_LINES: usize = 2;
@@ -336,7 +427,10 @@ fn blocks(
             if !block.prose {
                 let shape = measure(joined, function_words);
                 block.words = shape.words;
-                block.prose = menu::is_prose(&shape, function_words.detected);
+                // Wrapped prose has long lines; a block of one-label lines (an indented
+                // menu) joined together can read like a long sentence, but is not one.
+                block.prose = menu::is_prose(&shape, function_words.detected)
+                    && shape.words >= MIN_WORDS_PER_BLOCK_LINE * block.lines;
             }
             out.push(block);
         }
@@ -405,12 +499,15 @@ mod tests {
     fn crumbs(text: &str, options: &CrumbOptions) -> Vec<(usize, String)> {
         let lines = split_lines(text);
         let live = vec![true; lines.len()];
+        let split =
+            crate::segment::resolve_split(text, &lines, &live, crate::segment::SplitMode::Auto);
         find_crumbs(
             text,
             &lines,
             &live,
             options,
             &FunctionWords::english_fallback(),
+            split,
         )
         .into_iter()
         .map(|c| (c.line, c.rule.name()))

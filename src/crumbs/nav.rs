@@ -48,6 +48,34 @@ pub fn is_nav_like(shape: &LineShape<'_>) -> bool {
     !sentence && (shape.words <= MAX_LABEL_WORDS || super::menu::is_menu_item(shape))
 }
 
+/// Most words of a short line that counts as repeated chrome.
+pub const MAX_REPEATED_WORDS: usize = 6;
+
+/// Most words of a headline in a list of links (related stories, most read).
+const MAX_HEADLINE_WORDS: usize = 16;
+
+/// A list item that reads like a linked headline: no sentence ending, a headline's length.
+pub fn is_headline_item(shape: &LineShape<'_>) -> bool {
+    shape.marker.is_some()
+        && shape.words >= 1
+        && shape.words <= MAX_HEADLINE_WORDS
+        && !shape.ends_sentence
+}
+
+/// The heading that opens a comments section: "Comments", "12 Comments", "Leave a Reply",
+/// "Top Rated Comments (View all)". English only: other languages' comment sections are
+/// left to the other rules.
+pub fn is_comments_heading(body: &str) -> bool {
+    static HEADING: OnceLock<Regex> = OnceLock::new();
+    let heading = HEADING.get_or_init(|| {
+        Regex::new(
+            r"(?i)^\W*(\d+\s+)?(top rated |reader |user |latest |all )?(comments?|responses?|replies|discussion|leave a (comment|reply)|join the discussion|post a comment|add a comment|view( all)? comments|show comments)\s*(\(\d+\)|\d+)?\W*$",
+        )
+        .unwrap_or_else(|e| panic!("built-in comments pattern must compile: {e}"))
+    });
+    heading.is_match(body)
+}
+
 /// A line that is a sentence (or more): ends like one and has a few words.
 pub fn is_sentence(shape: &LineShape<'_>) -> bool {
     shape.ends_sentence && shape.words >= 3
@@ -65,8 +93,34 @@ mod tests {
 
     #[test]
     fn labels_are_nav_like() {
-        for line in ["New York", "Architecture and Design", "  * Top Charities", "Politics: Don Martin", "* * *", "### Sections"] {
+        for line in [
+            "New York",
+            "Architecture and Design",
+            "  * Top Charities",
+            "Politics: Don Martin",
+            "* * *",
+            "### Sections",
+        ] {
             assert!(nav(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn comments_headings() {
+        for line in [
+            "### Comments",
+            "12 Comments",
+            "Leave a Reply",
+            "## Top Rated Comments",
+            "Comments (4)",
+        ] {
+            assert!(is_comments_heading(line), "{line}");
+        }
+        for line in [
+            "Comments are closed for this article because of legal reasons.",
+            "No comment",
+        ] {
+            assert!(!is_comments_heading(line), "{line}");
         }
     }
 
