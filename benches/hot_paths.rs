@@ -96,6 +96,7 @@ fn benches(c: &mut Criterion) {
                 &live,
                 &CrumbOptions::default(),
                 &words,
+                unscrape::segment::SplitMode::Blank,
             ))
         })
     });
