@@ -111,21 +111,9 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
         // Detected on the live lines each pass, so the last pass sees exactly what a run
         // on the clean text would see.
         function_words = FunctionWords::detect(&prose_sample(text, &lines, &live));
-        let split = resolve_split(text, &lines, &live, options.split);
-        let found = find_crumbs(text, &lines, &live, &options.crumbs, &function_words, split);
-        for crumb in &found {
-            live[crumb.line] = false;
-        }
-        let removed_crumbs = !found.is_empty();
-        crumbs.extend(found.into_iter().map(|c| CrumbRemoval {
-            line: c.line,
-            rule: c.rule,
-        }));
-
         let seg = segment(text, &lines, &live, options.split);
         if paragraphs_in.is_none() {
-            // Before duplicates but after crumbs: crumbs are lines, not paragraphs, and
-            // counting them as paragraphs would depend on the split mode.
+            // Of the whole input, in the split the document asks for.
             let unstripped = segment(text, &lines, &vec![true; lines.len()], options.split);
             paragraphs_in = Some(unstripped.paragraphs.len());
         }
@@ -185,6 +173,19 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
                 }
             }
         }
+
+        // Crumbs after duplicates: a repeated copy goes as a duplicate (and says so) before
+        // the crumb rules judge where the body ends.
+        let split = resolve_split(text, &lines, &live, options.split);
+        let found = find_crumbs(text, &lines, &live, &options.crumbs, &function_words, split);
+        for crumb in &found {
+            live[crumb.line] = false;
+        }
+        let removed_crumbs = !found.is_empty();
+        crumbs.extend(found.into_iter().map(|c| CrumbRemoval {
+            line: c.line,
+            rule: c.rule,
+        }));
         if !removed_crumbs && decisions.sections.is_empty() {
             break;
         }

@@ -11,7 +11,15 @@ const MAX_LAST_LABEL_WORDS: usize = 14;
 
 /// Whether a line body reads as a breadcrumb trail.
 pub fn is_trail(body: &str) -> bool {
+    // A URL is a path, not a trail; « » and ‹ › are quotation marks where they pair up.
+    if body.contains("://") || body.starts_with("www.") {
+        return false;
+    }
+    let quoted = body.contains('«') || body.contains('‹');
     for (separators, min_labels) in [(&['>', '›', '»', '→'][..], 2), (&['/', '|'][..], 3)] {
+        if quoted && separators.contains(&'»') {
+            continue;
+        }
         if !body.contains(separators) {
             continue;
         }
@@ -44,12 +52,13 @@ pub fn is_trail(body: &str) -> bool {
     false
 }
 
-/// A label: a few words starting with a letter or digit, not a sentence.
+/// A label: a few words starting with a letter or digit, not a sentence or a clause (a
+/// comma belongs to prose, not to a section name).
 fn is_label(label: &str, max_words: usize) -> bool {
     let words = label.split_whitespace().count();
     let starts_well = label.chars().next().is_some_and(char::is_alphanumeric);
     let sentence = label.ends_with(['.', '!', '?']) && words > 3;
-    starts_well && words <= max_words && !sentence
+    starts_well && words <= max_words && !sentence && !label.contains(", ")
 }
 
 #[cfg(test)]
@@ -80,6 +89,9 @@ mod tests {
             "The ratio was 3 > 2 in most of the cases that the team looked at in detail.",
             "He wrote: this is either a good idea | or a very bad one.",
             "Q&A",
+            "http://amzn.to/2iJFhRj",
+            "имеет свои «фирменные» блюда, заимствуя рецепты и кулинарные хитрости у",
+            "**Path A** :**** Iceland, Bulgaria/Israel/Hungary/Romania*",
         ] {
             assert!(!is_trail(line), "{line}");
         }

@@ -24,7 +24,10 @@ pub fn is_dateline(body: &str) -> bool {
 
 /// A byline: "By Sam Patel", "Written by …", "Author: …".
 pub fn is_byline(body: &str) -> bool {
-    let lower = body.to_lowercase();
+    // Credits are often wrapped in brackets or emphasis: "(Reporting by …; Editing by …)".
+    let lower = body
+        .trim_start_matches(['(', '[', '*', '_', ' '])
+        .to_lowercase();
     let words = body.split_whitespace().count();
     words <= 12
         && (lower.starts_with("by ")
@@ -73,7 +76,8 @@ pub fn is_comments_heading(body: &str) -> bool {
         )
         .unwrap_or_else(|e| panic!("built-in comments pattern must compile: {e}"))
     });
-    heading.is_match(body)
+    // A heading never ends with a full stop: "comment." is the end of a wrapped sentence.
+    heading.is_match(body) && !body.trim_end().ends_with('.')
 }
 
 /// A line that is a sentence (or more): ends like one and has a few words.
@@ -130,6 +134,7 @@ mod tests {
             "18 September 2015",
             "Nov.November 18, 2019 12:02 PM",
             "By David Jeans",
+            "(Reporting by Will Dunham; Editing by Tom Brown)",
             "WeWork declined to comment.",
             "Cyberspace and Human Trafficking in Southeast Asia",
         ] {
