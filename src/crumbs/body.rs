@@ -18,11 +18,17 @@ pub struct BlockShape {
     pub words: usize,
     /// Whether the block reads as prose (see [`super::menu::is_prose_text`]).
     pub prose: bool,
+    /// What a non-prose block costs the body around it: navigation-like lines cost much
+    /// (a menu ends an article), other lines little (a list or a caption inside one).
+    pub cost: f64,
 }
 
-/// Cost of a non-prose block: per line, and per word.
-const NON_PROSE_LINE_COST: f64 = 2.0;
-const NON_PROSE_WORD_COST: f64 = 0.5;
+/// Cost of a navigation-like line: per line, and per word.
+pub const NAV_LINE_COST: f64 = 2.0;
+pub const NAV_WORD_COST: f64 = 0.5;
+/// Cost of any other non-prose line: per line, and per word.
+pub const OTHER_LINE_COST: f64 = 0.5;
+pub const OTHER_WORD_COST: f64 = 0.25;
 
 /// Weight of prose at the very end of a page relative to its start: footers and
 /// "about us" blurbs close pages, articles rarely do. Falls linearly from 1.
@@ -32,7 +38,7 @@ fn score(block: &BlockShape, position: f64) -> f64 {
     if block.prose {
         block.words as f64 * (1.0 - (1.0 - END_PROSE_WEIGHT) * position)
     } else {
-        -(NON_PROSE_LINE_COST * block.lines as f64 + NON_PROSE_WORD_COST * block.words as f64)
+        -block.cost
     }
 }
 
@@ -70,6 +76,7 @@ mod tests {
             lines,
             words,
             prose,
+            cost: NAV_LINE_COST * lines as f64 + NAV_WORD_COST * words as f64,
         }
     }
 

@@ -103,7 +103,7 @@ impl CrumbRule {
                 "one of a run of short navigation-like lines (labels of a few words, no sentence) outside the article body"
             }
             Self::AfterBody => {
-                "a line after the article body (past the navigation that ends it) that is not a dateline or byline"
+                "a line after the article body: past the navigation that ends it anything but a dateline or byline, before it anything but prose or a sentence"
             }
             Self::BeforeBody => {
                 "a line before the article body that is neither prose nor a sentence, dateline, byline or headline"
@@ -211,7 +211,15 @@ pub fn find_crumbs(
     // Blocks are what the document is laid out in: blank-separated blocks (wrapped lines
     // re-joined) or, in a one-paragraph-per-line layout, lines.
     let per_line = split == crate::segment::SplitMode::Line;
-    let blocks = blocks(text, lines, live, function_words, options, per_line);
+    let blocks = blocks(
+        text,
+        lines,
+        live,
+        function_words,
+        options,
+        per_line,
+        &judged,
+    );
     let mut body = body::body_lines(&blocks);
     // A comments section ends the article: the body stops before its heading.
     let comments_from = if options.level >= StripLevel::Balanced {
@@ -224,14 +232,14 @@ pub fn find_crumbs(
     } else {
         None
     };
-    if let (Some(heading), Some((first, _))) = (comments_from, body) {
-        let last = judged
+    if let Some(heading) = comments_from {
+        // Find the body again among the blocks before the comments.
+        let before: Vec<body::BlockShape> = blocks
             .iter()
-            .rev()
-            .map(|(i, _)| *i)
-            .find(|&i| i < heading && i >= first)
-            .unwrap_or(first);
-        body = Some((first, last.min(heading.saturating_sub(1)).max(first)));
+            .filter(|b| b.last_line < heading)
+            .copied()
+            .collect();
+        body = body::body_lines(&before).or(body.map(|(first, _)| (first, first)));
     }
 
     let mut rules: Vec<Option<CrumbRule>> = judged
@@ -281,10 +289,13 @@ pub fn find_crumbs(
                 continue;
             }
             // Above the body, a run's last line may be the headline ("Obituary"): a
-            // short line with words and no list marker that the body follows is kept.
+            // short line with words and no list marker directly above the body's first
+            // line is kept.
             let mut run = run;
-            let last = &judged[run.end - 1].1;
-            if side(judged[run.end - 1].0) && last.words > 0 && last.marker.is_none() {
+            let (last_line, last) = (judged[run.end - 1].0, &judged[run.end - 1].1);
+            let directly_above_body = top_end
+                .is_some_and(|first| only_blank_between(text, lines, live, last_line, first));
+            if side(last_line) && directly_above_body && last.words > 0 && last.marker.is_none() {
                 run.end -= 1;
             }
             mark(run, CrumbRule::NavRun, &mut rules);
@@ -332,9 +343,33 @@ pub fn find_crumbs(
         // After the body: everything but datelines and bylines. The body is the densest
         // prose; what follows it past enough navigation to end it is teasers, related
         // stories, author blurbs and footers, prose or not.
+        // Prose after the body goes only past a boundary that ends the article (a
+        // navigation run, a list of headlines, a comments section, recurring chrome);
+        // before such a boundary only what is not prose or a sentence goes.
         if let Some(last) = bottom_start {
+            let boundary = judged
+                .iter()
+                .zip(&rules)
+                .find(|((i, _), rule)| {
+                    *i > last
+                        && matches!(
+                            rule,
+                            Some(
+                                CrumbRule::NavRun
+                                    | CrumbRule::HeadlineList
+                                    | CrumbRule::Comments
+                                    | CrumbRule::RepeatedLine
+                                    | CrumbRule::MenuRun
+                            )
+                        )
+                })
+                .map(|((i, _), _)| *i);
             for (k, (i, shape)) in judged.iter().enumerate() {
-                if *i > last && !nav::is_dateline(shape.body) && !nav::is_byline(shape.body) {
+                let past_boundary = boundary.is_some_and(|b| *i > b);
+                let keep = nav::is_dateline(shape.body)
+                    || nav::is_byline(shape.body)
+                    || (!past_boundary && is_furniture(shape, known));
+                if *i > last && !keep {
                     mark(k..k + 1, CrumbRule::AfterBody, &mut rules);
                 }
             }
@@ -418,34 +453,43 @@ fn blocks(
     function_words: &FunctionWords,
     options: &CrumbOptions,
     per_line: bool,
+    judged: &[(usize, LineShape<'_>)],
 ) -> Vec<body::BlockShape> {
+    // List items in the block, and how many of them end like sentences.
+    let mut items = (0usize, 0usize);
     let mut out = Vec::new();
     let mut joined = String::new();
     let mut current: Option<body::BlockShape> = None;
-    let mut close = |current: &mut Option<body::BlockShape>, joined: &mut String| {
+    let mut close = |current: &mut Option<body::BlockShape>,
+                     joined: &mut String,
+                     items: &mut (usize, usize)| {
         if let Some(mut block) = current.take() {
             if !block.prose {
                 let shape = measure(joined, function_words);
                 block.words = shape.words;
                 // Wrapped prose has long lines; a block of one-label lines (an indented
-                // menu) joined together can read like a long sentence, but is not one.
+                // menu) joined together can read like a long sentence, but is not one;
+                // nor is a list whose items are not sentences (related headlines).
+                let headline_list = items.0 == block.lines && items.1 * 2 < items.0;
                 block.prose = menu::is_prose(&shape, function_words.detected)
-                    && shape.words >= MIN_WORDS_PER_BLOCK_LINE * block.lines;
+                    && shape.words >= MIN_WORDS_PER_BLOCK_LINE * block.lines
+                    && !headline_list;
             }
             out.push(block);
         }
         joined.clear();
+        *items = (0, 0);
     };
     for (i, line) in lines.iter().enumerate() {
         if !live[i] {
             continue;
         }
         if line.is_blank(text) {
-            close(&mut current, &mut joined);
+            close(&mut current, &mut joined, &mut items);
             continue;
         }
         if per_line {
-            close(&mut current, &mut joined);
+            close(&mut current, &mut joined, &mut items);
         }
         let content = line.content(text);
         // A line over the cap is content: its block is prose, and is not copied.
@@ -457,9 +501,23 @@ fn blocks(
             lines: 0,
             words: 0,
             prose: false,
+            cost: 0.0,
         });
         block.last_line = i;
         block.lines += 1;
+        if let Ok(k) = judged.binary_search_by_key(&i, |(j, _)| *j) {
+            let shape = &judged[k].1;
+            let (line_cost, word_cost) = if nav::is_nav_like(shape) {
+                (body::NAV_LINE_COST, body::NAV_WORD_COST)
+            } else {
+                (body::OTHER_LINE_COST, body::OTHER_WORD_COST)
+            };
+            block.cost += line_cost + word_cost * shape.words as f64;
+            if shape.marker.is_some() {
+                items.0 += 1;
+                items.1 += usize::from(shape.ends_sentence);
+            }
+        }
         if over_cap {
             block.prose = true;
             block.words += content.len() / 6;
@@ -468,7 +526,7 @@ fn blocks(
             joined.push(' ');
         }
     }
-    close(&mut current, &mut joined);
+    close(&mut current, &mut joined, &mut items);
     out
 }
 

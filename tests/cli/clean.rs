@@ -43,7 +43,19 @@ fn seed_to_output_file() {
 
 #[test]
 fn golden_fixtures() {
-    let dir = fixture("golden");
+    check_golden_dir("golden", 5);
+}
+
+/// Real-looking page dumps (menus, share bars, related lists, comments, footers) and the
+/// article lines that must survive them.
+#[test]
+fn page_fixtures() {
+    check_golden_dir("pages", 3);
+}
+
+/// Every `NAME.txt` in `fixtures/DIR` cleans to `NAME.clean.txt`, which cleans to itself.
+fn check_golden_dir(name: &str, at_least: usize) {
+    let dir = fixture(name);
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -68,7 +80,7 @@ fn golden_fixtures() {
             .stdout(read(&expected));
         checked += 1;
     }
-    assert!(checked >= 3, "golden fixtures found: {checked}");
+    assert!(checked >= at_least, "fixtures found in {name}: {checked}");
 }
 
 #[test]
@@ -259,4 +271,63 @@ fn keep_longest_keeps_the_longer_copy() {
         .write_stdin(format!("{short}\n{long}\n"))
         .assert()
         .stdout(format!("{short}\n"));
+}
+
+#[test]
+fn strip_levels_remove_more_or_less() {
+    let page = fixture("pages/news-markdown-layout.txt");
+    let clean = |level: &str| {
+        let out = unscrape()
+            .arg("clean")
+            .arg(&page)
+            .args(["--strip", level])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (conservative, balanced, aggressive) = (
+        clean("conservative"),
+        clean("balanced"),
+        clean("aggressive"),
+    );
+    // Conservative keeps the plain-line menu and the comments; it still drops the share
+    // button, the breadcrumb trail and the copyright line.
+    assert!(conservative.contains("\nPodcasts\n"));
+    assert!(conservative.contains("Finally! The bus detour"));
+    assert!(!conservative.contains("Home > Local"));
+    assert!(!conservative.contains("All rights reserved"));
+    assert_eq!(
+        balanced,
+        String::from_utf8(read(fixture("pages/news-markdown-layout.clean.txt"))).unwrap()
+    );
+    assert!(aggressive.len() <= balanced.len());
+    assert!(aggressive.contains("The harbour ferry that links the old town"));
+}
+
+#[test]
+fn report_explains_body_rules() {
+    let out = unscrape()
+        .arg("check")
+        .arg(fixture("pages/news-markdown-layout.txt"))
+        .args(["-q", "--report", "-", "--report-format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: std::collections::BTreeSet<String> = json["removals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap().to_string())
+        .collect();
+    for rule in [
+        "nav-run",
+        "comments",
+        "headline-list",
+        "breadcrumb-trail",
+        "share",
+        "copyright",
+    ] {
+        assert!(rules.contains(rule), "{rule} in {rules:?}");
+    }
 }
