@@ -211,6 +211,11 @@ pub fn find_crumbs(
     // Blocks are what the document is laid out in: blank-separated blocks (wrapped lines
     // re-joined) or, in a one-paragraph-per-line layout, lines.
     let per_line = split == crate::segment::SplitMode::Line;
+    // Judged once per line: several rules and body detection ask.
+    let nav_like: Vec<bool> = judged
+        .iter()
+        .map(|(_, shape)| nav::is_nav_like(shape))
+        .collect();
     let blocks = blocks(
         text,
         lines,
@@ -219,6 +224,7 @@ pub fn find_crumbs(
         options,
         per_line,
         &judged,
+        &nav_like,
     );
     let mut body = body::body_lines(&blocks);
     // A comments section ends the article: the body stops before its heading.
@@ -282,7 +288,7 @@ pub fn find_crumbs(
         let side = |i: usize| top_end.is_some_and(|first| i < first);
         for run in runs(
             judged.len(),
-            |k| outside(judged[k].0) && nav::is_nav_like(&judged[k].1),
+            |k| outside(judged[k].0) && nav_like[k],
             |k| adjacent(k) && side(judged[k - 1].0) == side(judged[k].0),
         ) {
             if run.len() < nav::MIN_NAV_RUN {
@@ -384,7 +390,7 @@ pub fn find_crumbs(
                 .iter()
                 .rev()
                 .copied()
-                .filter(|&k| !nav::is_nav_like(&judged[k].1))
+                .filter(|&k| !nav_like[k])
                 .take(HEADLINE_LINES)
                 .collect();
             for k in before {
@@ -446,6 +452,7 @@ fn runs(
 }
 
 /// The blocks of live lines (separated by blank lines), measured for body detection.
+#[allow(clippy::too_many_arguments)]
 fn blocks(
     text: &str,
     lines: &[Line],
@@ -454,6 +461,7 @@ fn blocks(
     options: &CrumbOptions,
     per_line: bool,
     judged: &[(usize, LineShape<'_>)],
+    nav_like: &[bool],
 ) -> Vec<body::BlockShape> {
     // List items in the block, and how many of them end like sentences.
     let mut items = (0usize, 0usize);
@@ -507,7 +515,7 @@ fn blocks(
         block.lines += 1;
         if let Ok(k) = judged.binary_search_by_key(&i, |(j, _)| *j) {
             let shape = &judged[k].1;
-            let (line_cost, word_cost) = if nav::is_nav_like(shape) {
+            let (line_cost, word_cost) = if nav_like[k] {
                 (body::NAV_LINE_COST, body::NAV_WORD_COST)
             } else {
                 (body::OTHER_LINE_COST, body::OTHER_WORD_COST)

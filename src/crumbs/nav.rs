@@ -25,16 +25,22 @@ pub fn is_dateline(body: &str) -> bool {
 /// A byline: "By Sam Patel", "Written by …", "Author: …".
 pub fn is_byline(body: &str) -> bool {
     // Credits are often wrapped in brackets or emphasis: "(Reporting by …; Editing by …)".
-    let lower = body
-        .trim_start_matches(['(', '[', '*', '_', ' '])
-        .to_lowercase();
-    let words = body.split_whitespace().count();
-    words <= 12
-        && (lower.starts_with("by ")
-            || lower.starts_with("written by ")
-            || lower.starts_with("posted by ")
-            || lower.starts_with("author:")
-            || lower.starts_with("reporting by "))
+    let start = body.trim_start_matches(['(', '[', '*', '_', ' ']);
+    let starts_with = |prefix: &str| {
+        start
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    [
+        "by ",
+        "written by ",
+        "posted by ",
+        "author:",
+        "reporting by ",
+    ]
+    .iter()
+    .any(|p| starts_with(p))
+        && body.split_whitespace().count() <= 12
 }
 
 /// Whether a line reads like a navigation entry: a short label or a menu item, and not a
