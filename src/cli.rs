@@ -1,12 +1,14 @@
 //! The command line: clap's derive definitions, turned into a plain [`Config`]. The only
 //! module that knows clap.
 
-use crate::config::{Config, Destination, Mode, ReportTarget};
+use crate::batch::{BatchConfig, BatchOutput, TemplateOptions};
+use crate::config::{CheckOptions, Config, Destination, Mode, ReportTarget};
 use crate::crumbs::{CrumbOptions, StripLevel, DEFAULT_MAX_LINE_CHARS};
 use crate::dedup::{
     DedupOptions, KeepRule, NearOptions, DEFAULT_MIN_WORDS, DEFAULT_SHINGLE, DEFAULT_SIMILARITY,
 };
 use crate::input::decode::{DecodeOptions, EncodingChoice};
+use crate::input::sources::SourceOptions;
 use crate::input::Source;
 use crate::pipeline::CleanOptions;
 use crate::report::ReportFormat;
@@ -48,13 +50,23 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CleanArgs {
-    /// The document to clean (`-` for standard input).
-    #[arg(value_name = "INPUT")]
-    pub input: OsString,
+    /// Documents to clean: files, directories (walked recursively, sorted), `-` for standard
+    /// input. JSONL corpora by extension (.jsonl, .jsonl.gz, .jsonl.zst) or --jsonl.
+    #[arg(value_name = "INPUT", required_unless_present_any = ["files_from", "files0_from"])]
+    pub inputs: Vec<OsString>,
 
-    /// Write the clean text to FILE (atomically) instead of standard output (`-`).
-    #[arg(short, long, value_name = "FILE")]
+    /// Write the clean text to FILE (one document), or mirror the inputs into DIR (several
+    /// documents or a directory); atomically. Default: standard output.
+    #[arg(short, long, value_name = "FILE|DIR")]
     pub output: Option<OsString>,
+
+    /// Rewrite every input in place (atomically, keeping permissions).
+    #[arg(long, conflicts_with = "output")]
+    pub in_place: bool,
+
+    /// Write the outputs of .gz and .zst inputs uncompressed (without that extension).
+    #[arg(long)]
+    pub decompress: bool,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -62,9 +74,17 @@ pub struct CleanArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The document to check (`-` for standard input).
-    #[arg(value_name = "INPUT")]
-    pub input: OsString,
+    /// Documents to check: files, directories, `-` for standard input, JSONL corpora.
+    #[arg(value_name = "INPUT", required_unless_present_any = ["files_from", "files0_from"])]
+    pub inputs: Vec<OsString>,
+
+    /// Print one JSON summary (per document counts and totals) instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Tolerate removals up to this share of a document's bytes (0 to 1) before exiting 1.
+    #[arg(long, value_name = "F", default_value_t = 0.0)]
+    pub max_removed_ratio: f64,
 
     #[command(flatten)]
     pub common: CommonArgs,
@@ -87,6 +107,65 @@ pub struct CommonArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Say more: template lines found, documents skipped, symlinks not followed.
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// Read more input paths, one per line, from FILE (`-` for standard input).
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub files_from: Option<OsString>,
+
+    /// Read more input paths, NUL-separated, from FILE (`-` for standard input).
+    #[arg(long, value_name = "FILE", help_heading = "Input")]
+    pub files0_from: Option<OsString>,
+
+    /// Only files in walked directories whose relative path or name matches GLOB (repeatable).
+    #[arg(long, value_name = "GLOB", help_heading = "Input")]
+    pub glob: Vec<String>,
+
+    /// Follow symbolic links when walking directories (loops are reported).
+    #[arg(short = 'L', long, help_heading = "Input")]
+    pub follow: bool,
+
+    /// Read every input as a JSONL corpus (one JSON object per line).
+    #[arg(long, help_heading = "Input")]
+    pub jsonl: bool,
+
+    /// JSONL field holding the text.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "text",
+        help_heading = "Input"
+    )]
+    pub text_field: String,
+
+    /// JSONL field holding the record id (for reports).
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "id",
+        help_heading = "Input"
+    )]
+    pub id_field: String,
+
+    /// Leave JSONL records whose clean text is empty (or a duplicate document) out of the output.
+    #[arg(long, help_heading = "Batch")]
+    pub drop_empty: bool,
+
+    /// A short line in at least N documents of a batch (and --template-min-share of them)
+    /// is site chrome, removed from every document.
+    #[arg(long, value_name = "N", default_value_t = 3, help_heading = "Batch")]
+    pub template_min_docs: usize,
+
+    /// Least share of a batch's documents a template line must be in.
+    #[arg(long, value_name = "F", default_value_t = 0.01, help_heading = "Batch")]
+    pub template_min_share: f64,
+
+    /// Do not look for site template lines across documents.
+    #[arg(long, help_heading = "Batch")]
+    pub no_template: bool,
 
     /// How to split paragraphs: blank-line blocks, one per line, or auto (blocks when the
     /// document is laid out in blank-separated blocks of a few lines).
@@ -161,6 +240,7 @@ pub enum ReportFormatArg {
     Json,
     Diff,
     Text,
+    Tsv,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -186,14 +266,63 @@ pub enum SplitArg {
 impl Cli {
     /// Validates the arguments into a [`Config`].
     pub fn into_config(self) -> Result<Config> {
-        let (mode, input, output, common) = match self.command {
-            Command::Clean(args) => (Mode::Clean, args.input, args.output, args.common),
-            Command::Check(args) => (Mode::Check, args.input, None, args.common),
+        let (mode, inputs, raw_output, common, in_place, decompress, check) = match self.command {
+            Command::Clean(args) => (
+                Mode::Clean,
+                args.inputs,
+                args.output,
+                args.common,
+                args.in_place,
+                args.decompress,
+                CheckOptions::default(),
+            ),
+            Command::Check(args) => (
+                Mode::Check,
+                args.inputs,
+                None,
+                args.common,
+                false,
+                false,
+                CheckOptions {
+                    json: args.json,
+                    max_removed_ratio: args.max_removed_ratio,
+                },
+            ),
         };
-        let output = match output {
+        if !(0.0..=1.0).contains(&check.max_removed_ratio) {
+            bail!(
+                "--max-removed-ratio must be from 0 to 1, not {}",
+                check.max_removed_ratio
+            );
+        }
+        if !(0.0..=1.0).contains(&common.template_min_share) {
+            bail!(
+                "--template-min-share must be from 0 to 1, not {}",
+                common.template_min_share
+            );
+        }
+        let output = match &raw_output {
             Some(path) if path != "-" => Destination::File(PathBuf::from(path)),
             _ => Destination::Stdout,
         };
+        let single_plain_file = inputs.len() == 1
+            && common.files_from.is_none()
+            && common.files0_from.is_none()
+            && !common.jsonl
+            && !in_place
+            && (inputs[0] == "-" || {
+                let path = std::path::Path::new(&inputs[0]);
+                !path.is_dir()
+                    && !crate::input::sources::is_jsonl_name(path)
+                    && crate::input::sources::Compression::from_path(path)
+                        == crate::input::sources::Compression::None
+            })
+            && !matches!(&output, Destination::File(p) if p.is_dir())
+            && !(mode == Mode::Check && (check.json || check.max_removed_ratio > 0.0));
+        let input = inputs
+            .first()
+            .map(|a| Source::from_arg(a))
+            .unwrap_or(Source::Stdin);
         let report = common
             .report
             .as_ref()
@@ -239,19 +368,63 @@ impl Cli {
             shingle: common.shingle,
             ..NearOptions::default()
         });
-        Ok(Config {
+        let decode = DecodeOptions {
+            encoding,
+            force_text: common.text,
+        };
+        let batch = (!single_plain_file).then(|| {
+            let single = inputs.len() == 1
+                && !std::path::Path::new(&inputs[0]).is_dir()
+                && common.files_from.is_none()
+                && common.files0_from.is_none();
+            BatchConfig {
+                sources: SourceOptions {
+                    inputs: inputs.clone(),
+                    files_from: common.files_from.clone(),
+                    files0_from: common.files0_from.clone(),
+                    globs: common.glob.clone(),
+                    follow_links: common.follow,
+                    jsonl: common.jsonl,
+                },
+                output: match (mode, in_place, &output) {
+                    (Mode::Check, _, _) => BatchOutput::None,
+                    (_, true, _) => BatchOutput::InPlace,
+                    (_, _, Destination::Stdout) => BatchOutput::Stdout,
+                    (_, _, Destination::File(path)) if single && !path.is_dir() => {
+                        BatchOutput::File(path.clone())
+                    }
+                    (_, _, Destination::File(path)) => BatchOutput::Dir(path.clone()),
+                },
+                decompress,
+                report: None,
+                decode,
+                clean: CleanOptions::default(),
+                templates: TemplateOptions {
+                    enabled: !common.no_template,
+                    min_docs: common.template_min_docs,
+                    min_share: common.template_min_share,
+                },
+                text_field: common.text_field.clone(),
+                id_field: common.id_field.clone(),
+                drop_empty: common.drop_empty,
+                keep_bom: common.keep_bom,
+                quiet: common.quiet,
+                verbose: common.verbose,
+                progress: true,
+            }
+        });
+        let mut config = Config {
             mode,
-            input: Source::from_arg(&input),
+            batch,
+            check,
+            input,
             output,
             report,
             stats: common.stats,
             jobs: common.jobs,
             quiet: common.quiet,
             keep_bom: common.keep_bom,
-            decode: DecodeOptions {
-                encoding,
-                force_text: common.text,
-            },
+            decode,
             clean: CleanOptions {
                 split: match common.split {
                     SplitArg::Auto => SplitMode::Auto,
@@ -268,6 +441,7 @@ impl Cli {
                     user_rules: user_patterns("--crumb-rule", &common.crumb_rule)?,
                     keep_rules: user_patterns("--keep-rule", &common.keep_rule)?,
                     max_line_chars: common.max_line_chars,
+                    template_lines: None,
                 },
                 dedup: DedupOptions {
                     min_words: common.min_words,
@@ -278,7 +452,22 @@ impl Cli {
                     },
                 },
             },
-        })
+        };
+        let clean = config.clean.clone();
+        let report = config
+            .report
+            .as_ref()
+            .map(|r| (r.destination.clone(), r.format));
+        if let Some(batch) = config.batch.as_mut() {
+            batch.clean = clean;
+            batch.report = report;
+            if batch.output == BatchOutput::Stdout
+                && matches!(batch.report, Some((Destination::Stdout, _)))
+            {
+                bail!("--report - and the clean text cannot both go to standard output; use -o");
+            }
+        }
+        Ok(config)
     }
 }
 
@@ -292,6 +481,7 @@ fn report_target(path: &OsString, format: Option<ReportFormatArg>) -> Result<Rep
         Some(ReportFormatArg::Json) => ReportFormat::Json,
         Some(ReportFormatArg::Diff) => ReportFormat::Diff,
         Some(ReportFormatArg::Text) => ReportFormat::Text,
+        Some(ReportFormatArg::Tsv) => ReportFormat::Tsv,
         None => match &destination {
             Destination::File(path) => {
                 ReportFormat::from_extension(path).unwrap_or(ReportFormat::Text)

@@ -29,9 +29,22 @@ pub struct ReportTarget {
     pub format: ReportFormat,
 }
 
+/// What `check` tolerates and how it reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CheckOptions {
+    /// Print one JSON summary.
+    pub json: bool,
+    /// A document passes if at most this share of its bytes would be removed.
+    pub max_removed_ratio: f64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub mode: Mode,
+    /// Batch settings, when the inputs are more than one plain document (several files, a
+    /// directory, a JSONL corpus, a compressed file, a file list, or in-place rewriting).
+    pub batch: Option<crate::batch::BatchConfig>,
+    pub check: CheckOptions,
     pub input: Source,
     /// Where the clean text goes (`clean` only).
     pub output: Destination,

@@ -15,6 +15,7 @@
 //! validated [`config::Config`] to inputs and outputs. Kept text is always the input's own
 //! bytes: nothing is rewritten, only removed.
 
+pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod crumbs;
@@ -34,13 +35,17 @@ use input::decode::{decode, Decoding};
 use report::{DocumentReport, ReportFormat};
 use std::io::Write;
 
-/// How a successful run ended.
+/// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Done; for `check`, nothing would be removed.
     Ok,
     /// `check` found something to remove.
     WouldChange,
+    /// Some documents failed (each reported on stderr); the others were done.
+    SoftErrors,
+    /// Interrupted: finished documents are whole, the rest untouched.
+    Interrupted,
 }
 
 impl Outcome {
@@ -48,6 +53,8 @@ impl Outcome {
         match self {
             Self::Ok => 0,
             Self::WouldChange => 1,
+            Self::SoftErrors => 2,
+            Self::Interrupted => 130,
         }
     }
 }
@@ -60,6 +67,9 @@ pub fn run(config: &Config) -> Result<Outcome> {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build_global();
+    }
+    if let Some(batch) = &config.batch {
+        return run_batch(config, batch);
     }
     let name = config.input.display_name();
     preflight(config)?;
@@ -126,11 +136,107 @@ pub fn run(config: &Config) -> Result<Outcome> {
             ReportFormat::Json => report::json_report(&report),
             ReportFormat::Text => report::text_report(&report),
             ReportFormat::Diff => report::unified_diff(&name, text, &cleaned.text),
+            ReportFormat::Tsv => report::corpus::CorpusReport::new(
+                vec![report::corpus::DocumentEntry {
+                    id: None,
+                    report: report.clone(),
+                    duplicate_of: None,
+                }],
+                Vec::new(),
+                Vec::new(),
+            )
+            .tsv(),
         };
         write_to(&target.destination, body.as_bytes())?;
     }
     if config.stats && !config.quiet {
         warn(&format!("{name}: {}", report::stats_line(&report)));
+    }
+    Ok(outcome)
+}
+
+/// Runs a batch and reports it: errors on stderr, `check`'s verdict on stdout.
+fn run_batch(config: &Config, batch: &batch::BatchConfig) -> Result<Outcome> {
+    let interrupt = std::sync::atomic::AtomicBool::new(false);
+    let result = batch::run(batch, &interrupt)?;
+    for error in &result.errors {
+        warn(&format!("{}: {}", error.name, error.message));
+    }
+    let mut outcome = Outcome::Ok;
+    if config.mode == Mode::Check {
+        let limit = config.check.max_removed_ratio;
+        let failing = |r: &DocumentReport| {
+            let ratio = if r.bytes_in == 0 {
+                0.0
+            } else {
+                r.totals.bytes_removed as f64 / r.bytes_in as f64
+            };
+            !r.removals.is_empty() && (limit == 0.0 || ratio > limit)
+        };
+        let documents = &result.report.documents;
+        let changed = documents.iter().filter(|d| failing(&d.report)).count();
+        if config.check.json {
+            let summary = serde_json::json!({
+                "would_change": changed > 0,
+                "max_removed_ratio": limit,
+                "documents_failing": changed,
+                "totals": &result.report.totals,
+                "documents": documents.iter().map(|d| {
+                    let r = &d.report;
+                    serde_json::json!({
+                        "document": r.file,
+                        "bytes_in": r.bytes_in,
+                        "bytes_removed": r.totals.bytes_removed,
+                        "removed_ratio": if r.bytes_in == 0 { 0.0 } else {
+                            (r.totals.bytes_removed as f64 / r.bytes_in as f64 * 10000.0).round() / 10000.0
+                        },
+                        "crumb_lines": r.totals.crumb_lines,
+                        "duplicate_paragraphs": r.totals.duplicate_paragraphs,
+                        "near_duplicate_paragraphs": r.totals.near_duplicate_paragraphs,
+                        "cross_document_paragraphs": r.totals.cross_document_paragraphs,
+                        "duplicate_of": d.duplicate_of.as_ref().map(|(of, _)| of.clone()),
+                        "fails": failing(r),
+                    })
+                }).collect::<Vec<_>>(),
+            });
+            let mut text = serde_json::to_string_pretty(&summary)?;
+            text.push('\n');
+            write_to(&Destination::Stdout, text.as_bytes())?;
+        } else if !config.quiet {
+            let mut text = String::new();
+            for d in documents {
+                let verdict = if failing(&d.report) {
+                    format!("would change: {}", report::stats_line(&d.report))
+                } else if d.report.removals.is_empty() {
+                    "clean".to_string()
+                } else {
+                    format!(
+                        "within --max-removed-ratio: {}",
+                        report::stats_line(&d.report)
+                    )
+                };
+                text.push_str(&format!("{}: {verdict}\n", d.report.file));
+            }
+            if documents.len() > 1 {
+                text.push_str(&format!(
+                    "{changed} of {} documents would change\n",
+                    documents.len()
+                ));
+            }
+            write_to(&Destination::Stdout, text.as_bytes())?;
+        }
+        if changed > 0 {
+            outcome = Outcome::WouldChange;
+        }
+    }
+    if config.stats && !config.quiet {
+        warn(result.report.text().lines().next().unwrap_or_default());
+    }
+    if result.interrupted {
+        return Ok(Outcome::Interrupted);
+    }
+    if !result.errors.is_empty() {
+        return Ok(Outcome::SoftErrors);
     }
     Ok(outcome)
 }
@@ -160,7 +266,7 @@ fn preflight(config: &Config) -> Result<()> {
 }
 
 /// Writes `bytes` to standard output or atomically to a file; errors name the destination.
-fn write_to(destination: &Destination, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_to(destination: &Destination, bytes: &[u8]) -> Result<()> {
     match destination {
         Destination::Stdout => {
             let mut stdout = std::io::stdout().lock();

@@ -87,6 +87,19 @@ pub struct Cleaned {
     pub lines: usize,
     /// Bytes removed (line spans of removed lines, terminators included).
     pub bytes_removed: usize,
+    /// Per line of the input: still in the clean text.
+    pub live: Vec<bool>,
+    /// The paragraphs of the clean text with their fingerprints (similarity sketches keep
+    /// only the signature), for matching across documents.
+    pub final_paragraphs: Vec<FinalParagraph>,
+}
+
+/// A paragraph of the clean text, as the corpus-wide decision pass sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinalParagraph {
+    /// 0-based first and last line.
+    pub lines: (usize, usize),
+    pub fingerprint: Fingerprint,
 }
 
 impl Cleaned {
@@ -193,6 +206,19 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
 
     let seg = segment(text, &lines, &live, options.split);
     let clean = assemble(text, &lines, &seg);
+    let final_paragraphs = fingerprint_paragraphs(text, &lines, &seg, &options.dedup, &hasher)
+        .into_iter()
+        .zip(&seg.paragraphs)
+        .map(|(mut fingerprint, p)| {
+            if let Some(sketch) = fingerprint.sketch.as_mut() {
+                sketch.shingles = Vec::new();
+            }
+            FinalParagraph {
+                lines: (p.first_line, p.last_line),
+                fingerprint,
+            }
+        })
+        .collect();
     crumbs.sort_by_key(|c| c.line);
     duplicates.sort_by_key(|d| d.lines);
     resolve_originals(&mut duplicates);
@@ -214,7 +240,29 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
         language_detected: function_words.detected,
         lines: lines.len(),
         bytes_removed,
+        live,
+        final_paragraphs,
     }
+}
+
+/// The clean text of `text` with the lines `live` keeps and the paragraphs listed in
+/// `drop` (indices into the paragraphs of that live view) removed as well: how a batch
+/// applies decisions made across documents.
+pub fn reassemble(text: &str, live: &[bool], drop: &[usize], split: SplitMode) -> String {
+    let lines = split_lines(text);
+    let mut live = live.to_vec();
+    if !drop.is_empty() {
+        let seg = segment(text, &lines, &live, split);
+        for &p in drop {
+            if let Some(paragraph) = seg.paragraphs.get(p) {
+                for &line in seg.lines_of(paragraph) {
+                    live[line] = false;
+                }
+            }
+        }
+    }
+    let seg = segment(text, &lines, &live, split);
+    assemble(text, &lines, &seg)
 }
 
 /// Points every removal at a copy that stays. A later pass can remove the copy an earlier

@@ -58,6 +58,8 @@ pub enum CrumbRule {
     HeadlineList,
     /// The comments section after the article: its heading and everything after it.
     Comments,
+    /// A short line that recurs across many documents of the batch: site chrome.
+    TemplateLine,
     /// A user's `--crumb-rule` (its position on the command line, from 1).
     UserRule(usize),
 }
@@ -81,6 +83,7 @@ impl CrumbRule {
             Self::RepeatedLine => "repeated-line".into(),
             Self::HeadlineList => "headline-list".into(),
             Self::Comments => "comments".into(),
+            Self::TemplateLine => "template-line".into(),
             Self::UserRule(n) => format!("user-rule-{n}"),
         }
     }
@@ -115,6 +118,9 @@ impl CrumbRule {
                 "one of a run of list items reading like linked headlines (no sentence ending) outside the article body"
             }
             Self::Comments => "part of the comments section that follows the article",
+            Self::TemplateLine => {
+                "a short line that recurs in many documents of the batch (site chrome)"
+            }
             Self::UserRule(_) => "matched a --crumb-rule pattern",
         }
     }
@@ -147,6 +153,19 @@ pub struct CrumbOptions {
     /// `--keep-rule` patterns: a matching line is never a crumb.
     pub keep_rules: Vec<Regex>,
     pub max_line_chars: usize,
+    /// Keys ([`template_key`]) of the batch's template lines.
+    pub template_lines: Option<std::sync::Arc<std::collections::HashSet<u64>>>,
+}
+
+/// Most words of a line that can be a template line.
+pub const TEMPLATE_MAX_WORDS: usize = 12;
+
+/// The key a short line is counted and matched by across a batch (a hash of its
+/// normalised text), or `None` for a line too long or without words to be a template line.
+pub fn template_key(content: &str) -> Option<u64> {
+    let key = crate::fingerprint::normalise(content);
+    let words = crate::fingerprint::count_words(&key) as usize;
+    ((1..=TEMPLATE_MAX_WORDS).contains(&words)).then(|| xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
 }
 
 impl Default for CrumbOptions {
@@ -157,6 +176,7 @@ impl Default for CrumbOptions {
             user_rules: Vec::new(),
             keep_rules: Vec::new(),
             max_line_chars: DEFAULT_MAX_LINE_CHARS,
+            template_lines: None,
         }
     }
 }
@@ -548,6 +568,11 @@ fn line_rule(content: &str, shape: &LineShape<'_>, options: &CrumbOptions) -> Op
     }
     if let Some(rule) = interface::match_line(shape.body) {
         return Some(rule);
+    }
+    if let Some(templates) = &options.template_lines {
+        if template_key(content).is_some_and(|key| templates.contains(&key)) {
+            return Some(CrumbRule::TemplateLine);
+        }
     }
     breadcrumb::is_trail(shape.body).then_some(CrumbRule::BreadcrumbTrail)
 }

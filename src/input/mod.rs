@@ -3,7 +3,10 @@
 //! Receives what the user named (`-` or a path); returns its bytes, then its decoded text.
 //! Never modifies an input.
 
+pub mod compress;
 pub mod decode;
+pub mod jsonl;
+pub mod sources;
 
 use anyhow::{Context, Result};
 use std::io::Read;

@@ -59,6 +59,9 @@ pub struct Removal {
 #[derive(Debug, Clone, Serialize)]
 pub struct Location {
     pub lines: [usize; 2],
+    /// The other document, for a copy found across documents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,6 +79,8 @@ pub struct Totals {
     pub duplicate_paragraphs: usize,
     pub duplicate_sections: usize,
     pub near_duplicate_paragraphs: usize,
+    /// Paragraphs removed as copies of paragraphs of earlier documents (batches).
+    pub cross_document_paragraphs: usize,
     pub bytes_removed: usize,
 }
 
@@ -149,6 +154,7 @@ impl DocumentReport {
                 preview: preview(&text[d.bytes.clone()]),
                 duplicate_of: Some(Location {
                     lines: one_based(d.original_lines),
+                    document: None,
                 }),
                 section: Some(d.section),
                 similarity,
@@ -189,6 +195,7 @@ impl DocumentReport {
                     .iter()
                     .filter(|d| matches!(d.kind, MatchKind::Near(_)))
                     .count(),
+                cross_document_paragraphs: 0,
                 bytes_removed: cleaned.bytes_removed,
             },
         }

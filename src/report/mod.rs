@@ -5,8 +5,9 @@
 //! Line numbers in reports are 1-based and inclusive; byte offsets are 0-based, half-open,
 //! into the decoded text (after any BOM). Never writes files: `output` does.
 
+pub mod corpus;
 mod diff;
-mod json;
+pub mod json;
 mod summary;
 
 pub use diff::unified_diff;
@@ -21,6 +22,8 @@ pub enum ReportFormat {
     Json,
     Diff,
     Text,
+    /// One removal per row, for spreadsheets and shell tools (batches).
+    Tsv,
 }
 
 impl ReportFormat {
@@ -30,6 +33,7 @@ impl ReportFormat {
             "json" => Some(Self::Json),
             "diff" | "patch" => Some(Self::Diff),
             "txt" | "text" => Some(Self::Text),
+            "tsv" => Some(Self::Tsv),
             _ => None,
         }
     }

@@ -155,14 +155,19 @@ fn missing_file_writes_nothing() {
 }
 
 #[test]
-fn directory_as_input_is_an_error() {
+fn directory_where_a_file_is_expected_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    std::fs::create_dir(&report).unwrap();
     unscrape()
         .arg("clean")
-        .arg(dir.path())
+        .arg(fixture(SEED))
+        .arg("--report")
+        .arg(&report)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("is a directory"));
+        .stderr(predicate::str::contains("report.json"))
+        .stderr(predicate::str::contains("directory"));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! CLI tests: drive the real `unscrape` binary.
 
 mod bad_input;
+mod batch;
 mod check;
 mod clean;
 mod reports;

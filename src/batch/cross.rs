@@ -1,0 +1,321 @@
+//! Decisions across documents: which remaining paragraphs repeat a paragraph of an earlier
+//! document, and which documents are wholly a copy of an earlier one.
+//!
+//! One walk over the documents in input order (sorted paths, records in line order), with
+//! an exact index (key hash → first occurrence) and an LSH index of MinHash signatures; the
+//! first occurrence always wins. Holds fingerprints only. The same section rules as within
+//! a document: long paragraphs go when they match; short ones go only where the copy lines
+//! up with its original. Across documents, near candidates are verified by the share of
+//! equal signature values (MinHash's estimate of Jaccard similarity): shingle sets are not
+//! kept for a whole corpus.
+
+use super::UnitOutcome;
+use crate::dedup::{Bands, DedupOptions, MatchKind, Measure, NearIndex, Similarity};
+use crate::fingerprint::minhash::estimated_jaccard;
+use crate::fingerprint::KeyHash;
+use crate::report::json::{range_text, Location, Removal};
+use crate::report::{preview, DocumentReport};
+use std::collections::HashMap;
+
+/// Fewest shingles of a clean text for document-level matching: below it, a document is
+/// too short for a signature to say anything.
+pub const MIN_DOCUMENT_SHINGLES: usize = 20;
+
+/// A paragraph's earlier copy in another document.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CrossMatch {
+    pub unit: usize,
+    pub paragraph: usize,
+    pub kind: MatchKind,
+    /// Dropped because the whole document copies `unit`, not paragraph by paragraph.
+    pub whole_document: bool,
+}
+
+/// The decisions of the corpus-wide pass.
+#[derive(Debug, Default)]
+pub struct CrossDecisions {
+    /// Per unit: dropped paragraph → its earlier copy.
+    dropped: Vec<Vec<(usize, CrossMatch)>>,
+    /// Per unit: the unit it wholly copies, with the weakest similarity among its matches.
+    duplicate_of: Vec<Option<(usize, f64)>>,
+}
+
+impl CrossDecisions {
+    /// Indices of a unit's remaining paragraphs dropped as copies of earlier documents.
+    pub fn dropped_paragraphs(&self, unit: usize) -> Vec<usize> {
+        self.dropped
+            .get(unit)
+            .map(|d| d.iter().map(|(p, _)| *p).collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether every remaining paragraph of the unit is a copy of an earlier document.
+    pub fn is_duplicate_unit(&self, unit: usize) -> bool {
+        self.duplicate_document(unit).is_some()
+    }
+
+    /// The unit this one wholly copies, and the similarity.
+    pub fn duplicate_document(&self, unit: usize) -> Option<(usize, f64)> {
+        self.duplicate_of.get(unit).copied().flatten()
+    }
+
+    /// Adds the unit's cross-document removals to its report.
+    pub fn annotate(
+        &self,
+        unit: usize,
+        units: &[UnitOutcome],
+        report: &mut DocumentReport,
+        text: &str,
+    ) {
+        let Some(dropped) = self.dropped.get(unit) else {
+            return;
+        };
+        let lines = crate::text::split_lines(text);
+        let paragraphs = &units[unit].cleaned.final_paragraphs;
+        for (p, m) in dropped {
+            let (first, last) = paragraphs[*p].lines;
+            let original = &units[m.unit];
+            let (of_first, of_last) = original.cleaned.final_paragraphs[m.paragraph].lines;
+            let (bytes, preview_text) = match (lines.get(first), lines.get(last)) {
+                (Some(a), Some(b)) => (
+                    [a.byte_start, b.byte_end],
+                    preview(&text[a.byte_start..b.byte_end]),
+                ),
+                _ => ([0, 0], String::new()),
+            };
+            let (rule, similarity, measure) = match m.kind {
+                MatchKind::Near(sim) if m.whole_document => (
+                    "duplicate-document",
+                    Some((sim.value * 1000.0).round() / 1000.0),
+                    Some(sim.measure),
+                ),
+                MatchKind::Exact => ("cross-document-duplicate", None, None),
+                MatchKind::Near(sim) => (
+                    "cross-document-near-duplicate",
+                    Some((sim.value * 1000.0).round() / 1000.0),
+                    Some(sim.measure),
+                ),
+            };
+            let of_lines = [of_first + 1, of_last + 1];
+            report.removals.push(Removal {
+                kind: "duplicate",
+                rule: rule.to_string(),
+                reason: match m.kind {
+                    MatchKind::Near(sim) if m.whole_document => format!(
+                        "the whole document repeats {} (estimated shingle Jaccard similarity {:.2})",
+                        original.unit.name, sim.value
+                    ),
+                    MatchKind::Exact => format!(
+                        "same normalised text as {} lines {}",
+                        original.unit.name,
+                        range_text(of_lines)
+                    ),
+                    MatchKind::Near(sim) => format!(
+                        "estimated shingle Jaccard similarity {:.2} with {} lines {}",
+                        sim.value,
+                        original.unit.name,
+                        range_text(of_lines)
+                    ),
+                },
+                lines: [first + 1, last + 1],
+                bytes,
+                preview: preview_text,
+                duplicate_of: Some(Location {
+                    lines: of_lines,
+                    document: Some(original.unit.name.clone()),
+                }),
+                section: None,
+                similarity,
+                measure,
+                keep: Some(crate::dedup::KeepRule::First),
+                diff: None,
+            });
+            report.totals.cross_document_paragraphs += 1;
+            report.totals.bytes_removed += bytes[1] - bytes[0];
+        }
+        report.removals.sort_by_key(|r| r.lines);
+        report.paragraphs_out = report.paragraphs_out.saturating_sub(dropped.len());
+    }
+}
+
+/// The corpus-wide decision pass.
+pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
+    let mut exact: HashMap<KeyHash, (usize, usize)> = HashMap::new();
+    let mut near = options.near.map(|o| {
+        (
+            o,
+            NearIndex::new(Bands::for_threshold(o.threshold, o.signature_values)),
+            Vec::<(usize, usize)>::new(),
+        )
+    });
+    let mut documents = NearIndex::new(Bands::for_threshold(
+        options.near.map_or(1.0, |o| o.threshold),
+        options.near.map_or(1, |o| o.signature_values),
+    ));
+    let mut decisions = CrossDecisions {
+        dropped: vec![Vec::new(); units.len()],
+        duplicate_of: vec![None; units.len()],
+    };
+    for (u, outcome) in units.iter().enumerate() {
+        let paragraphs = &outcome.cleaned.final_paragraphs;
+        let n = paragraphs.len();
+        let mut matched: Vec<Option<CrossMatch>> = vec![None; n];
+        for (p, paragraph) in paragraphs.iter().enumerate() {
+            let fp = &paragraph.fingerprint;
+            if let Some(&(v, q)) = exact.get(&fp.hash) {
+                matched[p] = Some(CrossMatch {
+                    unit: v,
+                    paragraph: q,
+                    kind: MatchKind::Exact,
+                    whole_document: false,
+                });
+                continue;
+            }
+            let (Some((near_options, index, ids)), Some(sketch)) =
+                (near.as_ref(), fp.sketch.as_ref())
+            else {
+                continue;
+            };
+            if fp.words < options.min_words {
+                continue;
+            }
+            let best = index
+                .candidates(&sketch.signature, &[])
+                .into_iter()
+                .filter_map(|id| {
+                    let (v, q) = ids[id];
+                    let other = units[v].cleaned.final_paragraphs[q]
+                        .fingerprint
+                        .sketch
+                        .as_ref()?;
+                    let value = estimated_jaccard(&sketch.signature, &other.signature);
+                    (value >= near_options.threshold).then_some((v, q, value))
+                })
+                .fold(None::<(usize, usize, f64)>, |best, c| match best {
+                    Some(b) if b.2 >= c.2 => Some(b),
+                    _ => Some(c),
+                });
+            if let Some((v, q, value)) = best {
+                matched[p] = Some(CrossMatch {
+                    unit: v,
+                    paragraph: q,
+                    kind: MatchKind::Near(Similarity {
+                        value,
+                        measure: Measure::Jaccard,
+                    }),
+                    whole_document: false,
+                });
+            }
+        }
+
+        // Anchors, then aligned short repeats, as within a document.
+        let mut dropped: Vec<Option<CrossMatch>> = (0..n)
+            .map(|p| matched[p].filter(|_| paragraphs[p].fingerprint.words >= options.min_words))
+            .collect();
+        let aligned = |p: usize, m: CrossMatch, step: isize| -> Option<CrossMatch> {
+            let q = m.paragraph.checked_add_signed(step)?;
+            let other = units[m.unit].cleaned.final_paragraphs.get(q)?;
+            (other.fingerprint.hash == paragraphs[p].fingerprint.hash).then_some(CrossMatch {
+                unit: m.unit,
+                paragraph: q,
+                kind: MatchKind::Exact,
+                whole_document: false,
+            })
+        };
+        for p in 1..n {
+            if dropped[p].is_none() {
+                if let Some(m) = dropped[p - 1] {
+                    dropped[p] = aligned(p, m, 1);
+                }
+            }
+        }
+        for p in (0..n.saturating_sub(1)).rev() {
+            if dropped[p].is_none() {
+                if let Some(m) = dropped[p + 1] {
+                    dropped[p] = aligned(p, m, -1);
+                }
+            }
+        }
+
+        // A document whose clean text as a whole is a near copy of an earlier one goes
+        // whole, even where its paragraphs are wrapped or split differently.
+        let mut whole_copy = None;
+        if let (Some((near_options, _, _)), Some(signature)) =
+            (near.as_ref(), outcome.signature.as_ref())
+        {
+            whole_copy = documents
+                .candidates(signature, &[])
+                .into_iter()
+                .filter_map(|v| {
+                    let other = units[v].signature.as_ref()?;
+                    let value = estimated_jaccard(signature, other);
+                    (value >= near_options.threshold).then_some((v, value))
+                })
+                .fold(None::<(usize, f64)>, |best, c| match best {
+                    Some(b) if b.1 >= c.1 => Some(b),
+                    _ => Some(c),
+                });
+            if let Some((v, value)) = whole_copy {
+                for (p, slot) in dropped.iter_mut().enumerate() {
+                    if slot.is_none() {
+                        *slot = Some(CrossMatch {
+                            unit: v,
+                            paragraph: p
+                                .min(units[v].cleaned.final_paragraphs.len().saturating_sub(1)),
+                            kind: MatchKind::Near(Similarity {
+                                value,
+                                measure: Measure::Jaccard,
+                            }),
+                            whole_document: true,
+                        });
+                    }
+                }
+            } else {
+                documents.insert(u, signature, &[]);
+            }
+        }
+
+        // Index what stays.
+        for (p, paragraph) in paragraphs.iter().enumerate() {
+            if dropped[p].is_some() {
+                continue;
+            }
+            let fp = &paragraph.fingerprint;
+            exact.entry(fp.hash).or_insert((u, p));
+            if let (Some((_, index, ids)), Some(sketch)) = (near.as_mut(), fp.sketch.as_ref()) {
+                if matched[p].is_none() && fp.words >= options.min_words {
+                    index.insert(ids.len(), &sketch.signature, &[]);
+                    ids.push((u, p));
+                }
+            }
+        }
+
+        let list: Vec<(usize, CrossMatch)> = dropped
+            .iter()
+            .enumerate()
+            .filter_map(|(p, m)| m.map(|m| (p, m)))
+            .collect();
+        if let Some((v, value)) = whole_copy.filter(|_| n > 0) {
+            decisions.duplicate_of[u] = Some((v, value));
+        } else if n > 0 && list.len() == n {
+            let mut votes: HashMap<usize, usize> = HashMap::new();
+            for (_, m) in &list {
+                *votes.entry(m.unit).or_default() += 1;
+            }
+            let source = votes
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(v, _)| v);
+            let similarity = list
+                .iter()
+                .map(|(_, m)| match m.kind {
+                    MatchKind::Exact => 1.0,
+                    MatchKind::Near(sim) => sim.value,
+                })
+                .fold(1.0, f64::min);
+            decisions.duplicate_of[u] = source.map(|v| (v, similarity));
+        }
+        decisions.dropped[u] = list;
+    }
+    decisions
+}

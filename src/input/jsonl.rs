@@ -1,0 +1,94 @@
+//! JSONL corpora: one JSON object per line, the document text in one field (dolma,
+//! datatrove and text-dedup use this layout).
+//!
+//! Receives a corpus file's text; returns its records in line order, each with its id, its
+//! text, and every other field as it was (key order and number spelling kept), so writing
+//! a record back changes only its text.
+
+use anyhow::{anyhow, bail, Result};
+use serde_json::{Map, Value};
+
+/// One record of a corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// The id field's value (string or number), or `line N` when there is none.
+    pub id: String,
+    pub text: String,
+    fields: Map<String, Value>,
+}
+
+impl Record {
+    /// The record as one JSON line (no newline) with its text replaced by `text`.
+    pub fn with_text(&self, text_field: &str, text: &str) -> String {
+        let mut fields = self.fields.clone();
+        if let Some(slot) = fields.get_mut(text_field) {
+            *slot = Value::String(text.to_string());
+        }
+        serde_json::to_string(&Value::Object(fields))
+            .unwrap_or_else(|e| panic!("a parsed JSON object always serialises: {e}"))
+    }
+}
+
+/// Parses a corpus. A line that is not a JSON object with a string text field is an error
+/// naming its line number; blank lines are skipped.
+pub fn parse(content: &str, text_field: &str, id_field: &str) -> Result<Vec<Record>> {
+    let mut records = Vec::new();
+    for (n, line) in content.split('\n').enumerate() {
+        let line_no = n + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(line)
+            .map_err(|e| anyhow!("line {line_no}: not valid JSON ({e})"))?;
+        let Value::Object(fields) = value else {
+            bail!("line {line_no}: not a JSON object");
+        };
+        let text = match fields.get(text_field) {
+            Some(Value::String(text)) => text.clone(),
+            Some(_) => bail!("line {line_no}: field {text_field:?} is not a string"),
+            None => bail!("line {line_no}: no field {text_field:?} (set it with --text-field)"),
+        };
+        let id = match fields.get(id_field) {
+            Some(Value::String(id)) => id.clone(),
+            Some(Value::Number(id)) => id.to_string(),
+            _ => format!("line {line_no}"),
+        };
+        records.push(Record {
+            line: line_no,
+            id,
+            text,
+            fields,
+        });
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_changes_only_the_text() {
+        let line = r#"{"id":7,"meta":{"score":1.50,"tags":["a"]},"text":"old","url":"u"}"#;
+        let records = parse(line, "text", "id").unwrap();
+        assert_eq!(records[0].id, "7");
+        assert_eq!(records[0].text, "old");
+        assert_eq!(
+            records[0].with_text("text", "new"),
+            r#"{"id":7,"meta":{"score":1.50,"tags":["a"]},"text":"new","url":"u"}"#
+        );
+    }
+
+    #[test]
+    fn malformed_lines_name_their_number() {
+        let err = parse("{\"text\":\"a\"}\n{broken\n", "text", "id").unwrap_err();
+        assert!(err.to_string().starts_with("line 2: not valid JSON"));
+        let err = parse("{\"body\":\"a\"}\n", "text", "id").unwrap_err();
+        assert!(err.to_string().contains("no field \"text\""));
+        let err = parse("[1]\n", "text", "id").unwrap_err();
+        assert!(err.to_string().contains("not a JSON object"));
+    }
+}

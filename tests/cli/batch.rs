@@ -1,0 +1,424 @@
+//! Batch and corpus mode: directories, file lists, JSONL, compression, documents across
+//! documents, template lines, check for CI.
+
+use super::*;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+
+/// A page: a menu, a body of the given paragraphs, a footer.
+fn page(paragraphs: &[usize]) -> String {
+    let mut text =
+        String::from("Home > News > Local\n\nSubscribe to the weekly newsletter now\n\n");
+    for &n in paragraphs {
+        text.push_str(&prose(n));
+        text.push_str("\n\n");
+    }
+    text
+}
+
+fn write(path: &Path, content: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(path, content).unwrap();
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+#[test]
+fn directory_is_mirrored() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&input.join("a/one.txt"), page(&[1, 2]));
+    write(&input.join("b/two.txt"), page(&[3, 4]));
+    let out = dir.path().join("out");
+    unscrape()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .arg("--no-template")
+        .assert()
+        .success();
+    let one = String::from_utf8(read(out.join("a/one.txt"))).unwrap();
+    assert_eq!(
+        one,
+        format!(
+            "Subscribe to the weekly newsletter now\n\n{}\n\n{}\n\n",
+            prose(1),
+            prose(2)
+        )
+    );
+    assert!(!one.contains("Home > News"));
+    assert!(out.join("b/two.txt").exists());
+}
+
+#[test]
+fn file_lists_and_globs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.txt"), page(&[1]));
+    write(&dir.path().join("b.md"), page(&[2]));
+    write(&dir.path().join("list"), "a.txt\nb.md\n");
+    write(&dir.path().join("list0"), "a.txt\0b.md\0");
+    for flag in ["--files-from", "--files0-from"] {
+        let list = if flag == "--files-from" {
+            "list"
+        } else {
+            "list0"
+        };
+        unscrape()
+            .current_dir(dir.path())
+            .args(["check", flag, list, "--no-template"])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("a.txt: would change"))
+            .stdout(predicate::str::contains("b.md: would change"));
+    }
+    unscrape()
+        .current_dir(dir.path())
+        .args(["check", ".", "--glob", "*.md", "--no-template"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("b.md"))
+        .stdout(predicate::str::contains("a.txt").not());
+}
+
+#[test]
+fn refuses_output_inside_input_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/a.txt"), page(&[1]));
+    unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "in", "-o", "in/out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("inside the input directory"));
+    assert!(!dir.path().join("in/out").exists());
+}
+
+#[test]
+fn missing_input_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("good.txt"), page(&[1]));
+    unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "good.txt", "missing.txt", "-o", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.txt"));
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn jsonl_round_trip_keeps_other_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = [
+        serde_json::json!({"id": "a", "meta": {"score": 0.5}, "text": page(&[1, 2]), "url": "https://e.test/a"}),
+        serde_json::json!({"id": "b", "meta": {"score": 0.25}, "text": page(&[1, 2]), "url": "https://e.test/b"}),
+        serde_json::json!({"id": "c", "meta": {"score": 1}, "text": page(&[3]), "url": "https://e.test/c"}),
+    ];
+    let corpus: String = records.iter().map(|r| format!("{r}\n")).collect();
+    write(&dir.path().join("corpus.jsonl"), &corpus);
+    let out = unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "corpus.jsonl", "--no-template"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    for (got, want) in lines.iter().zip(&records) {
+        for field in ["id", "meta", "url"] {
+            assert_eq!(got[field], want[field]);
+        }
+    }
+    assert!(lines[0]["text"].as_str().unwrap().contains(&prose(1)));
+    assert_eq!(lines[1]["text"], "", "record b repeats record a");
+    // --drop-empty leaves the duplicate record out.
+    let out = unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "corpus.jsonl", "--no-template", "--drop-empty"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+}
+
+#[test]
+fn malformed_jsonl_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("bad.jsonl"),
+        "{\"text\": \"fine\"}\n{oops\n",
+    );
+    unscrape()
+        .current_dir(dir.path())
+        .args(["check", "bad.jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad.jsonl: line 2: not valid JSON",
+        ));
+}
+
+#[test]
+fn compressed_inputs_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = page(&[5, 6]);
+    write(&dir.path().join("in/a.txt.gz"), gzip(text.as_bytes()));
+    write(
+        &dir.path().join("in/b.txt.zst"),
+        zstd::stream::encode_all(page(&[7]).as_bytes(), 3).unwrap(),
+    );
+    unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "in", "-o", "out", "--no-template"])
+        .assert()
+        .success();
+    let a = String::from_utf8(gunzip(&read(dir.path().join("out/a.txt.gz")))).unwrap();
+    assert!(a.contains(&prose(5)) && !a.contains("Home > News"));
+    let b = zstd::stream::decode_all(&read(dir.path().join("out/b.txt.zst"))[..]).unwrap();
+    assert!(String::from_utf8(b).unwrap().contains(&prose(7)));
+    unscrape()
+        .current_dir(dir.path())
+        .args([
+            "clean",
+            "in",
+            "-o",
+            "plain",
+            "--decompress",
+            "--no-template",
+        ])
+        .assert()
+        .success();
+    assert!(dir.path().join("plain/a.txt").exists());
+    assert!(dir.path().join("plain/b.txt").exists());
+}
+
+#[test]
+fn truncated_gz_writes_nothing_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = gzip(page(&[1, 2, 3]).as_bytes());
+    write(&dir.path().join("in/bad.txt.gz"), &full[..full.len() / 2]);
+    write(&dir.path().join("in/good.txt"), page(&[4]));
+    unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "in", "-o", "out", "--no-template"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.txt.gz"))
+        .stderr(predicate::str::contains("gzip"));
+    assert!(!dir.path().join("out/bad.txt.gz").exists());
+    assert!(dir.path().join("out/good.txt").exists());
+}
+
+#[test]
+fn a_document_repeating_an_earlier_one_becomes_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/1.txt"), page(&[1, 2, 3]));
+    write(&dir.path().join("in/2.txt"), page(&[1, 2, 3]));
+    write(&dir.path().join("in/3.txt"), page(&[2, 9]));
+    unscrape()
+        .current_dir(dir.path())
+        .args([
+            "clean",
+            "in",
+            "-o",
+            "out",
+            "--report",
+            "r.json",
+            "--no-template",
+        ])
+        .assert()
+        .success();
+    assert_eq!(read(dir.path().join("out/2.txt")), b"");
+    let three = String::from_utf8(read(dir.path().join("out/3.txt"))).unwrap();
+    assert!(
+        !three.contains(&prose(2)),
+        "paragraph 2 is a copy of 1.txt's"
+    );
+    assert!(three.contains(&prose(9)));
+    let report: serde_json::Value =
+        serde_json::from_slice(&read(dir.path().join("r.json"))).unwrap();
+    assert_eq!(report["duplicate_documents"][0]["document"], "in/2.txt");
+    assert_eq!(report["duplicate_documents"][0]["duplicate_of"], "in/1.txt");
+    assert_eq!(report["totals"]["duplicate_documents"], 1);
+}
+
+#[test]
+fn template_lines_go_from_every_document() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in 0..4 {
+        write(
+            &dir.path().join(format!("in/{n}.txt")),
+            page(&[n * 3, n * 3 + 1]),
+        );
+    }
+    unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "in", "-o", "out", "--report", "r.tsv"])
+        .assert()
+        .success();
+    for n in 0..4 {
+        let text = String::from_utf8(read(dir.path().join(format!("out/{n}.txt")))).unwrap();
+        assert!(
+            !text.contains("Subscribe to the weekly newsletter"),
+            "{n}: {text}"
+        );
+        assert!(text.contains(&prose(n * 3)));
+    }
+    let tsv = String::from_utf8(read(dir.path().join("r.tsv"))).unwrap();
+    assert!(tsv.starts_with("document\tkind\trule\t"));
+    let template_rows = tsv
+        .lines()
+        .filter(|l| l.contains("\ttemplate-line\t") && l.contains("Subscribe to the weekly"))
+        .count();
+    assert_eq!(template_rows, 4, "{tsv}");
+}
+
+#[test]
+fn check_exit_codes_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/clean.txt"), format!("{}\n", prose(1)));
+    write(&dir.path().join("in/dirty.txt"), page(&[2, 3]));
+    unscrape()
+        .current_dir(dir.path())
+        .args(["check", "in/clean.txt", "--json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"would_change\": false"));
+    let out = unscrape()
+        .current_dir(dir.path())
+        .args(["check", "in", "--json", "--no-template"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["documents_failing"], 1);
+    assert_eq!(json["documents"][1]["document"], "in/dirty.txt");
+    unscrape()
+        .current_dir(dir.path())
+        .args(["check", "in", "--no-template", "--max-removed-ratio", "0.9"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("within --max-removed-ratio"));
+    unscrape()
+        .current_dir(dir.path())
+        .args(["check", "in", "--max-removed-ratio", "2"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn same_output_for_any_number_of_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in 0..12 {
+        write(
+            &dir.path().join(format!("in/{n:02}.txt")),
+            page(&[n % 5, (n * 7) % 11, 3]),
+        );
+    }
+    let mut results = Vec::new();
+    for jobs in ["1", "8"] {
+        let out = format!("out{jobs}");
+        unscrape()
+            .current_dir(dir.path())
+            .args([
+                "clean",
+                "in",
+                "-o",
+                &out,
+                "--jobs",
+                jobs,
+                "--report",
+                &format!("{out}.json"),
+            ])
+            .assert()
+            .success();
+        let mut files = Vec::new();
+        for n in 0..12 {
+            files.push(read(dir.path().join(format!("{out}/{n:02}.txt"))));
+        }
+        let report = String::from_utf8(read(dir.path().join(format!("{out}.json")))).unwrap();
+        results.push((files, report));
+    }
+    assert_eq!(results[0], results[1]);
+}
+
+#[cfg(unix)]
+#[test]
+fn in_place_keeps_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("page.txt");
+    write(&path, page(&[1, 1, 2]));
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    unscrape()
+        .arg("clean")
+        .arg(&path)
+        .arg("--in-place")
+        .assert()
+        .success();
+    let text = String::from_utf8(read(&path)).unwrap();
+    assert_eq!(text.matches(&prose(1)).count(), 1);
+    assert!(!text.contains("Home > News"));
+    assert_eq!(
+        fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+}
+
+#[test]
+fn same_file_twice_is_cleaned_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.txt"), page(&[1, 2]));
+    unscrape()
+        .current_dir(dir.path())
+        .args(["check", "a.txt", "./a.txt", "--json"])
+        .assert()
+        .stderr(predicate::str::contains("given more than once"))
+        .stdout(predicate::str::contains("\"documents\": 1"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_is_reported_with_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/a.txt"), page(&[1]));
+    std::os::unix::fs::symlink("..", dir.path().join("in/up")).unwrap();
+    unscrape()
+        .current_dir(dir.path())
+        .args(["check", "in", "-L", "--no-template"])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("loop"));
+    // Without -L the link is not followed, and nothing is wrong.
+    unscrape()
+        .current_dir(dir.path())
+        .args(["check", "in", "--no-template"])
+        .assert()
+        .code(1);
+}
