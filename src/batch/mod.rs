@@ -239,6 +239,11 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             crate::warn(&format!("{name}: given more than once, cleaned once"));
         }
     }
+    if config.verbose {
+        for name in &expanded.links_not_followed {
+            crate::warn(&format!("{name}: symbolic link not followed (use -L to follow)"));
+        }
+    }
     let mut errors: Vec<DocError> = expanded
         .errors
         .into_iter()

@@ -92,6 +92,8 @@ pub struct Expanded {
     pub errors: Vec<SoftError>,
     /// Inputs given more than once (by another name, or a link), skipped after the first.
     pub repeated: Vec<String>,
+    /// Symbolic links met while walking and not followed (without `-L`).
+    pub links_not_followed: Vec<String>,
 }
 
 /// Expands the inputs. Explicit paths that do not exist are an error for the whole run
@@ -191,6 +193,10 @@ fn walk(
     for entry in walker {
         match entry {
             Ok(entry) => {
+                if entry.path_is_symlink() && !options.follow_links {
+                    out.links_not_followed.push(entry.path().display().to_string());
+                    continue;
+                }
                 if !entry.file_type().is_file() {
                     continue;
                 }

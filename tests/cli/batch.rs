@@ -415,10 +415,11 @@ fn symlink_loop_is_reported_with_follow() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("loop"));
-    // Without -L the link is not followed, and nothing is wrong.
+    // Without -L the link is not followed, and nothing is wrong; -v says so.
     unscrape()
         .current_dir(dir.path())
-        .args(["check", "in", "--no-template"])
+        .args(["check", "in", "--no-template", "-v"])
         .assert()
-        .code(1);
+        .code(1)
+        .stderr(predicate::str::contains("symbolic link not followed"));
 }
