@@ -8,6 +8,7 @@
 
 use anyhow::{Context, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -117,7 +118,7 @@ pub fn expand(options: &SourceOptions) -> Result<Expanded> {
     }
 
     let mut out = Expanded::default();
-    let mut seen: Vec<same_file::Handle> = Vec::new();
+    let mut seen: HashSet<FileId> = HashSet::new();
     let mut stdin_used = false;
     for arg in &named {
         if arg == "-" {
@@ -152,16 +153,15 @@ fn push_file(
     path: PathBuf,
     relative: PathBuf,
     options: &SourceOptions,
-    seen: &mut Vec<same_file::Handle>,
+    seen: &mut HashSet<FileId>,
     out: &mut Expanded,
 ) {
-    match same_file::Handle::from_path(&path) {
-        Ok(handle) => {
-            if seen.contains(&handle) {
+    match file_id(&path) {
+        Ok(id) => {
+            if !seen.insert(id) {
                 out.repeated.push(path.display().to_string());
                 return;
             }
-            seen.push(handle);
         }
         Err(e) => {
             out.errors.push(SoftError {
@@ -184,7 +184,7 @@ fn walk(
     root: &Path,
     options: &SourceOptions,
     globs: Option<&GlobSet>,
-    seen: &mut Vec<same_file::Handle>,
+    seen: &mut HashSet<FileId>,
     out: &mut Expanded,
 ) {
     let walker = walkdir::WalkDir::new(root)
@@ -222,6 +222,26 @@ fn walk(
             }),
         }
     }
+}
+
+/// What makes two paths the same file: device and inode (so a link or `./a` is `a`).
+/// Kept as numbers, not open handles: a batch of a million files must not hold a million
+/// descriptors.
+#[cfg(unix)]
+type FileId = (u64, u64);
+#[cfg(not(unix))]
+type FileId = PathBuf;
+
+#[cfg(unix)]
+fn file_id(path: &Path) -> std::io::Result<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path)?;
+    Ok((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> std::io::Result<FileId> {
+    std::fs::canonicalize(path)
 }
 
 fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>> {
