@@ -113,6 +113,7 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     let lines = split_lines(text);
     let mut live = vec![true; lines.len()];
     let mut function_words = FunctionWords::english_fallback();
+    let mut last_sample: Option<String> = None;
 
     let mut crumbs = Vec::new();
     let mut duplicates = Vec::new();
@@ -123,7 +124,11 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     for _pass in 0..MAX_PASSES {
         // Detected on the live lines each pass, so the last pass sees exactly what a run
         // on the clean text would see.
-        function_words = FunctionWords::detect(&prose_sample(text, &lines, &live));
+        let sample = prose_sample(text, &lines, &live);
+        if last_sample.as_deref() != Some(sample.as_str()) {
+            function_words = FunctionWords::detect(&sample);
+            last_sample = Some(sample);
+        }
         let seg = segment(text, &lines, &live, options.split);
         if paragraphs_in.is_none() {
             // Of the whole input, in the split the document asks for.
@@ -294,6 +299,9 @@ fn resolve_originals(duplicates: &mut [DuplicateRemoval]) {
     }
 }
 
+/// Fewest paragraphs a fingerprinting task takes.
+const MIN_PARAGRAPHS_PER_TASK: usize = 256;
+
 /// Fingerprints every paragraph, in parallel; results stay in paragraph order. Long
 /// paragraphs get a similarity sketch when near-duplicate matching is on.
 fn fingerprint_paragraphs(
@@ -305,6 +313,9 @@ fn fingerprint_paragraphs(
 ) -> Vec<Fingerprint> {
     seg.paragraphs
         .par_iter()
+        // Small documents stay on one thread: in a batch the documents are the parallel
+        // work, and splitting a page of forty paragraphs costs more than it saves.
+        .with_min_len(MIN_PARAGRAPHS_PER_TASK)
         .map_init(String::new, |key, paragraph| {
             key.clear();
             normalise_into(
@@ -357,20 +368,28 @@ fn assemble(text: &str, lines: &[Line], seg: &Segmentation) -> String {
 
 /// The longest lines of a document (up to a few KB): prose, for language detection,
 /// rather than the menus that open most pages.
+///
+/// Each distinct line counts once, so removing a repeated copy leaves the sample (and the
+/// detected language) as it was, and the next pass can reuse the detection.
 fn prose_sample(text: &str, lines: &[Line], live: &[bool]) -> String {
-    const SAMPLE_BYTES: usize = 4096;
+    const SAMPLE_BYTES: usize = 2048;
     let mut by_length: Vec<&Line> = lines
         .iter()
         .zip(live)
         .filter_map(|(line, live)| live.then_some(line))
         .collect();
+    // Longest first; equal lengths in line order, so the sample is deterministic.
     by_length.sort_by_key(|l| std::cmp::Reverse(l.content_end - l.byte_start));
     let mut sample = String::new();
+    let mut seen = std::collections::HashSet::new();
     for line in by_length {
         if sample.len() >= SAMPLE_BYTES {
             break;
         }
         let content = line.content(text);
+        if !seen.insert(content) {
+            continue;
+        }
         let end = content.len().min(SAMPLE_BYTES);
         let end = (0..=end)
             .rev()

@@ -241,7 +241,9 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     }
     if config.verbose {
         for name in &expanded.links_not_followed {
-            crate::warn(&format!("{name}: symbolic link not followed (use -L to follow)"));
+            crate::warn(&format!(
+                "{name}: symbolic link not followed (use -L to follow)"
+            ));
         }
     }
     let mut errors: Vec<DocError> = expanded

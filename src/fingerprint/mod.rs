@@ -71,10 +71,25 @@ pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut S
         }
     };
     for piece in pieces {
+        // Text that is already NFKC (most text: curly quotes and dashes are) needs no
+        // normalisation pass; the quick check answers without allocating.
+        let stable = !piece.is_ascii()
+            && unicode_normalization::is_nfkc_quick(piece.chars())
+                == unicode_normalization::IsNormalized::Yes;
         if piece.is_ascii() {
             // ASCII is already NFKC and folds by itself: skip the Unicode machinery.
             for b in piece.bytes() {
                 push(b.to_ascii_lowercase() as char, key);
+            }
+        } else if stable {
+            for c in piece.chars() {
+                if c.is_ascii() {
+                    push(c.to_ascii_lowercase(), key);
+                } else {
+                    for lower in c.to_lowercase() {
+                        push(fold_char(lower), key);
+                    }
+                }
             }
         } else {
             for c in piece.nfkc() {

@@ -194,7 +194,8 @@ fn walk(
         match entry {
             Ok(entry) => {
                 if entry.path_is_symlink() && !options.follow_links {
-                    out.links_not_followed.push(entry.path().display().to_string());
+                    out.links_not_followed
+                        .push(entry.path().display().to_string());
                     continue;
                 }
                 if !entry.file_type().is_file() {
