@@ -157,8 +157,11 @@ pub fn run(config: &Config) -> Result<Outcome> {
 
 /// Runs a batch and reports it: errors on stderr, `check`'s verdict on stdout.
 fn run_batch(config: &Config, batch: &batch::BatchConfig) -> Result<Outcome> {
-    let interrupt = std::sync::atomic::AtomicBool::new(false);
-    let result = batch::run(batch, &interrupt)?;
+    // On SIGINT workers stop taking documents; those being written finish or leave only
+    // their temporary file, which is removed; the run ends with status 130.
+    static INTERRUPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let _ = ctrlc::set_handler(|| INTERRUPT.store(true, std::sync::atomic::Ordering::SeqCst));
+    let result = batch::run(batch, &INTERRUPT)?;
     for error in &result.errors {
         warn(&format!("{}: {}", error.name, error.message));
     }
@@ -233,6 +236,10 @@ fn run_batch(config: &Config, batch: &batch::BatchConfig) -> Result<Outcome> {
         warn(result.report.text().lines().next().unwrap_or_default());
     }
     if result.interrupted {
+        warn(&format!(
+            "interrupted: {} of {} documents finished; run again to complete (finished outputs are whole)",
+            result.finished, result.total
+        ));
         return Ok(Outcome::Interrupted);
     }
     if !result.errors.is_empty() {

@@ -124,6 +124,9 @@ pub struct BatchResult {
     /// Documents skipped as binary.
     pub skipped: Vec<String>,
     pub interrupted: bool,
+    /// Documents written (or checked) whole, and documents in the batch.
+    pub finished: usize,
+    pub total: usize,
 }
 
 /// A document's units as decoded text: `(unit text, record)`.
@@ -502,9 +505,11 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             .collect();
     let mut stdout_bytes = Vec::new();
     let mut entries: Vec<DocumentEntry> = Vec::new();
+    let mut finished = 0;
     for (d, result) in outputs.into_iter().enumerate() {
         match result {
             Ok((doc_entries, body)) => {
+                finished += usize::from(!doc_entries.is_empty());
                 entries.extend(doc_entries);
                 stdout_bytes.extend(body);
             }
@@ -546,6 +551,8 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         errors,
         skipped,
         interrupted: interrupted || interrupt.load(Ordering::Relaxed),
+        finished,
+        total: docs.len(),
     })
 }
 

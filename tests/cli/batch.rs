@@ -423,3 +423,54 @@ fn symlink_loop_is_reported_with_follow() {
         .code(1)
         .stderr(predicate::str::contains("symbolic link not followed"));
 }
+
+/// RELIABILITY row 16, as a stress test (`cargo test --release -- --ignored`): SIGINT in
+/// the middle of a batch ends it with status 130, no temporary files, and every output that
+/// exists equal to a clean run's.
+#[cfg(unix)]
+#[test]
+#[ignore = "stress: generates a corpus and times a signal"]
+fn sigint_mid_batch_exits_130_and_leaves_whole_files() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    for n in 0..3000 {
+        write(
+            &dir.path().join(format!("in/{n:05}.txt")),
+            page(&[n % 97, n % 89, n % 83]),
+        );
+    }
+    unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "in", "-o", "full", "-q"])
+        .assert()
+        .success();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("unscrape"))
+        .current_dir(dir.path())
+        .args(["clean", "in", "-o", "part", "-q"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = child.wait().unwrap();
+    assert!(matches!(status.code(), Some(130) | Some(0)), "{status:?}");
+    if let Ok(entries) = fs::read_dir(dir.path().join("part")) {
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            assert!(
+                !name.starts_with(".unscrape-tmp-"),
+                "temporary file left: {name}"
+            );
+            assert_eq!(
+                read(&path),
+                read(dir.path().join("full").join(&name)),
+                "{name}"
+            );
+        }
+    }
+}
