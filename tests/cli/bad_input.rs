@@ -240,3 +240,68 @@ fn bad_flag_values_are_usage_errors() {
         .code(2)
         .stderr(predicate::str::contains("invalid --crumb-rule"));
 }
+
+/// RELIABILITY row 20: file names that are not UTF-8 are operated on as bytes, shown lossily,
+/// and keep their bytes in a mirrored output tree.
+#[cfg(unix)]
+#[test]
+fn non_utf8_file_names_keep_their_bytes() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = OsStr::from_bytes(b"caf\xe9.txt");
+    std::fs::create_dir(dir.path().join("in")).unwrap();
+    std::fs::write(
+        dir.path().join("in").join(name),
+        format!("Home > News\n\n{}\n", prose(1)),
+    )
+    .unwrap();
+    unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "in", "-o", "out", "--no-template"])
+        .assert()
+        .success();
+    assert_eq!(
+        read(dir.path().join("out").join(name)),
+        format!("{}\n", prose(1)).into_bytes()
+    );
+    unscrape()
+        .current_dir(dir.path())
+        .args(["check", "in", "--no-template"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("caf\u{FFFD}.txt: would change"));
+}
+
+/// RELIABILITY row 8, as a stress test (`cargo test --release -- --ignored`): a 50 MB
+/// single line is cleaned in linear time and bounded memory, and comes out unchanged.
+#[test]
+#[ignore = "stress: generates a 50 MB line"]
+fn fifty_megabyte_single_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("line.txt");
+    let words = [
+        "alpha", "beta", "gamma", "delta", "council", "river", "the", "of",
+    ];
+    let mut line = String::with_capacity(50 << 20);
+    let mut n = 0usize;
+    while line.len() < 50 << 20 {
+        line.push_str(words[(n * 7 + n / 3) % words.len()]);
+        line.push(' ');
+        n += 1;
+    }
+    std::fs::write(&input, &line).unwrap();
+    let started = std::time::Instant::now();
+    unscrape()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.path().join("out.txt"))
+        .arg("--report")
+        .arg(dir.path().join("r.json"))
+        .timeout(std::time::Duration::from_secs(120))
+        .assert()
+        .success();
+    assert!(started.elapsed() < std::time::Duration::from_secs(120));
+    assert_eq!(read(dir.path().join("out.txt")), line.into_bytes());
+}
