@@ -83,6 +83,25 @@ pub fn run(config: &Config) -> Result<Outcome> {
                     "{name}: binary file (NUL byte at offset {byte_offset}), skipped; --text processes it anyway"
                 ));
             }
+            // The report says so too, so a pipeline reading it sees why there is no text.
+            if let Some(target) = &config.report {
+                let body = match target.format {
+                    ReportFormat::Json => {
+                        let mut json = serde_json::to_string_pretty(&serde_json::json!({
+                            "file": name,
+                            "skipped": "binary",
+                            "nul_byte_offset": byte_offset,
+                        }))?;
+                        json.push('\n');
+                        json
+                    }
+                    ReportFormat::Text => {
+                        format!("{name}\n  skipped: binary (NUL byte at offset {byte_offset})\n")
+                    }
+                    ReportFormat::Diff | ReportFormat::Tsv => String::new(),
+                };
+                write_to(&target.destination, body.as_bytes())?;
+            }
             return Ok(Outcome::Ok);
         }
     };

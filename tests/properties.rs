@@ -233,3 +233,20 @@ proptest! {
         prop_assert_eq!(clean_text(&once, &options(SplitMode::Line)).text, once.clone());
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn same_bytes_for_one_thread_and_eight(text in document(), split in split_mode()) {
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map(|pool| pool.install(|| clean_text(&text, &options(split)).text))
+        };
+        if let (Ok(one), Ok(eight)) = (run(1), run(8)) {
+            prop_assert_eq!(one, eight);
+        }
+    }
+}

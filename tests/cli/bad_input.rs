@@ -131,6 +131,20 @@ fn binary_file_is_skipped_with_a_message() {
         .assert()
         .stdout("")
         .stderr(predicate::str::contains("offset 0"));
+    // The report lists it as skipped.
+    let report = dir.path().join("r.json");
+    unscrape()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .arg("--report")
+        .arg(&report)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&read(&report)).unwrap();
+    assert_eq!(json["skipped"], "binary");
+    assert_eq!(json["nul_byte_offset"], 65_600);
 }
 
 #[test]
@@ -304,4 +318,116 @@ fn fifty_megabyte_single_line() {
         .success();
     assert!(started.elapsed() < std::time::Duration::from_secs(120));
     assert_eq!(read(dir.path().join("out.txt")), line.into_bytes());
+}
+
+/// RELIABILITY row 9, as a stress test: 100,000 small files in one batch finish, one file
+/// descriptor at a time per worker, with the same output for `-j1` and `-j2`.
+#[test]
+#[ignore = "stress: writes 100,000 files"]
+fn hundred_thousand_small_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    for n in 0..100_000usize {
+        let sub = input.join(format!("{:03}", n / 1000));
+        if n % 1000 == 0 {
+            std::fs::create_dir_all(&sub).unwrap();
+        }
+        let body = if n % 10 == 0 {
+            prose(0)
+        } else {
+            prose(n % 997)
+        };
+        std::fs::write(sub.join(format!("{n}.txt")), format!("Share\n{body}\n")).unwrap();
+    }
+    let mut reports = Vec::new();
+    for jobs in ["1", "2"] {
+        let report = dir.path().join(format!("r{jobs}.tsv"));
+        unscrape()
+            .arg("check")
+            .arg(&input)
+            .args(["-q", "--jobs", jobs, "--no-near", "--report"])
+            .arg(&report)
+            .timeout(std::time::Duration::from_secs(600))
+            .assert()
+            .code(1);
+        reports.push(read(&report));
+    }
+    assert_eq!(reports[0], reports[1]);
+    let tsv = String::from_utf8(reports.pop().unwrap()).unwrap();
+    assert!(tsv.lines().filter(|l| l.contains("\tshare\t")).count() >= 100_000 - 1000);
+}
+
+/// RELIABILITY row 15: a full output file system. The error names the output, no partial or
+/// temporary file is left, and the status is 2. Needs a 64 KiB tmpfs (root); skipped where
+/// mounting is refused.
+#[cfg(target_os = "linux")]
+#[test]
+fn disk_full_leaves_no_partial_files() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let mount = dir.path().join("small");
+    std::fs::create_dir(&mount).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&mount)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    }
+    let input = dir.path().join("big.txt");
+    let body: String = (0..3000).map(|n| prose(n) + "\n").collect();
+    std::fs::write(&input, &body).unwrap();
+    let out = unscrape()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(mount.join("big.clean.txt"))
+        .arg("--no-near")
+        .output()
+        .unwrap();
+    let leftovers: Vec<_> = std::fs::read_dir(&mount)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let _ = Command::new("umount").arg(&mount).status();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("big.clean.txt"), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
+}
+
+/// RELIABILITY row 10: an unreadable file is an error naming it, and the other documents
+/// of the batch are still cleaned. As root nothing is unreadable: skipped there.
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_a_soft_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = std::fs::read_to_string("/proc/self/status")
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(true);
+    if root {
+        eprintln!("skipped: running as root, chmod 000 does not stop reading");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("in")).unwrap();
+    std::fs::write(dir.path().join("in/a.txt"), format!("{}\n", prose(1))).unwrap();
+    let locked = dir.path().join("in/b.txt");
+    std::fs::write(&locked, format!("{}\n", prose(2))).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "in", "-o", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("b.txt"))
+        .stderr(predicate::str::contains("Permission denied"));
+    assert!(dir.path().join("out/a.txt").exists());
+    assert!(!dir.path().join("out/b.txt").exists());
 }
