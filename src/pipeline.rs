@@ -119,6 +119,7 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     let mut duplicates = Vec::new();
     let mut sections = Vec::new();
     let mut paragraphs_in = None;
+    let mut settled: Option<(Segmentation, Vec<Fingerprint>)> = None;
     let hasher = MinHasher::new(options.dedup.near.map_or(0, |near| near.signature_values));
 
     for _pass in 0..MAX_PASSES {
@@ -130,11 +131,8 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
             last_sample = Some(sample);
         }
         let seg = segment(text, &lines, &live, options.split);
-        if paragraphs_in.is_none() {
-            // Of the whole input, in the split the document asks for.
-            let unstripped = segment(text, &lines, &vec![true; lines.len()], options.split);
-            paragraphs_in = Some(unstripped.paragraphs.len());
-        }
+        // The first pass segments the whole input: its paragraphs are the input's.
+        paragraphs_in.get_or_insert(seg.paragraphs.len());
         let fingerprints = fingerprint_paragraphs(text, &lines, &seg, &options.dedup, &hasher);
         let paragraph_key = |p: usize| {
             let mut key = String::new();
@@ -154,7 +152,7 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
             let words = shingle_words(&short_key);
             !words.is_empty() && words.iter().all(|w| long_words.contains(w))
         };
-        let decisions = decide(&fingerprints, &options.dedup, &is_fragment_of, &|_| false);
+        let decisions = decide(&fingerprints, &options.dedup, &is_fragment_of);
 
         for section in &decisions.sections {
             let section_id = sections.len();
@@ -205,13 +203,19 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
             rule: c.rule,
         }));
         if !removed_crumbs && decisions.sections.is_empty() {
+            // Nothing changed: this pass's paragraphs and fingerprints are the final ones.
+            settled = Some((seg, fingerprints));
             break;
         }
     }
 
-    let seg = segment(text, &lines, &live, options.split);
+    let (seg, fingerprints) = settled.unwrap_or_else(|| {
+        let seg = segment(text, &lines, &live, options.split);
+        let fingerprints = fingerprint_paragraphs(text, &lines, &seg, &options.dedup, &hasher);
+        (seg, fingerprints)
+    });
     let clean = assemble(text, &lines, &seg);
-    let final_paragraphs = fingerprint_paragraphs(text, &lines, &seg, &options.dedup, &hasher)
+    let final_paragraphs = fingerprints
         .into_iter()
         .zip(&seg.paragraphs)
         .map(|(mut fingerprint, p)| {

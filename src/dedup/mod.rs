@@ -118,12 +118,6 @@ pub struct Decisions {
     pub sections: Vec<DuplicateSection>,
 }
 
-impl Decisions {
-    pub fn is_kept(&self, paragraph: usize) -> bool {
-        self.duplicate_of[paragraph].is_none()
-    }
-}
-
 /// Decides which paragraphs are duplicates.
 ///
 /// One walk in input order finds, for each paragraph, an earlier paragraph with the same
@@ -140,14 +134,10 @@ impl Decisions {
 /// longer one: a short fragment next to a dropped paragraph, all of whose words are in that
 /// paragraph's original, goes with the section (a re-wrapped copy leaves such fragments:
 /// "region." at the end of a wrapped sentence). It is only asked when near matching is on.
-///
-/// `pinned(p)` says a paragraph must stay: it is the copy an earlier decision kept in place
-/// of another, and dropping it would leave that one without a verified copy.
 pub fn decide(
     fingerprints: &[Fingerprint],
     options: &DedupOptions,
     is_fragment_of: &dyn Fn(usize, usize) -> bool,
-    pinned: &dyn Fn(usize) -> bool,
 ) -> Decisions {
     let n = fingerprints.len();
     let matched = match_earlier(fingerprints, options);
@@ -164,11 +154,6 @@ pub fn decide(
             && is_fragment_of(short, long)
     };
     extend_sections(fingerprints, &matched, &mut dropped, &fragment);
-    for (i, slot) in dropped.iter_mut().enumerate() {
-        if slot.is_some() && pinned(i) {
-            *slot = None;
-        }
-    }
 
     // Report a kept original: an exact match's first occurrence may itself be dropped
     // (as a near copy of something earlier); follow the chain to the copy that stays.
@@ -179,7 +164,7 @@ pub fn decide(
                 Some(next) if guard < n => {
                     dropped[i] = Some(Match {
                         original: next.original,
-                        kind: combine(m.kind, next.kind),
+                        kind: weakest(m.kind, next.kind),
                     });
                     guard += 1;
                 }
@@ -216,10 +201,6 @@ pub fn decide(
 
 /// A chain of matches is as strong as its weakest link.
 pub fn weakest(a: MatchKind, b: MatchKind) -> MatchKind {
-    combine(a, b)
-}
-
-fn combine(a: MatchKind, b: MatchKind) -> MatchKind {
     match (a, b) {
         (MatchKind::Exact, other) | (other, MatchKind::Exact) => other,
         (MatchKind::Near(x), MatchKind::Near(y)) => {
@@ -292,7 +273,6 @@ fn root(matched: &[Option<Match>], mut i: usize) -> usize {
 /// Under `--keep longest`: in each group of copies (a paragraph that matched nothing and
 /// every long paragraph that leads back to it), the longest stays; each other copy goes if
 /// it verifies against the one that stays, and stays otherwise.
-#[allow(clippy::needless_range_loop)]
 fn keep_longest(
     fingerprints: &[Fingerprint],
     matched: &[Option<Match>],
@@ -300,8 +280,8 @@ fn keep_longest(
     options: &DedupOptions,
 ) {
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for i in 0..fingerprints.len() {
-        if dropped[i].is_some() {
+    for (i, slot) in dropped.iter().enumerate() {
+        if slot.is_some() {
             groups.entry(root(matched, i)).or_default().push(i);
         }
     }
@@ -417,7 +397,6 @@ mod tests {
             ]),
             &DedupOptions::default(),
             &|_, _| false,
-            &|_| false,
         );
         assert_eq!(
             originals(&d),
@@ -433,7 +412,6 @@ mod tests {
             &fps(&["Share", LONG_A, "Share", LONG_B, "Read more", "Read more"]),
             &DedupOptions::default(),
             &|_, _| false,
-            &|_| false,
         );
         assert!(originals(&d).iter().all(Option::is_none));
         assert!(d.sections.is_empty());
@@ -447,7 +425,6 @@ mod tests {
             ]),
             &DedupOptions::default(),
             &|_, _| false,
-            &|_| false,
         );
         assert_eq!(
             originals(&d),
@@ -461,7 +438,6 @@ mod tests {
             &fps(&["Title", "Singapore", LONG_A, "Title", "Singapore", LONG_A]),
             &DedupOptions::default(),
             &|_, _| false,
-            &|_| false,
         );
         assert_eq!(originals(&d), [None, None, None, Some(0), Some(1), Some(2)]);
         assert_eq!(d.sections.len(), 1);
@@ -473,7 +449,6 @@ mod tests {
             &fps(&[LONG_A, LONG_B, LONG_A]),
             &DedupOptions::default(),
             &|_, _| false,
-            &|_| false,
         );
         assert_eq!(originals(&d), [None, None, Some(0)]);
     }
@@ -490,7 +465,6 @@ mod tests {
                 ..DedupOptions::default()
             },
             &|_, _| false,
-            &|_| false,
         );
         assert_eq!(originals(&d), [None, Some(0)]);
     }
