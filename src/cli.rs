@@ -68,6 +68,11 @@ pub struct CleanArgs {
     #[arg(long)]
     pub decompress: bool,
 
+    /// Sync every file of a mirrored output tree (-o DIR) to disk before renaming it into
+    /// place. In-place rewrites and a single output file are always synced.
+    #[arg(long)]
+    pub fsync: bool,
+
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -266,7 +271,9 @@ pub enum SplitArg {
 impl Cli {
     /// Validates the arguments into a [`Config`].
     pub fn into_config(self) -> Result<Config> {
-        let (mode, inputs, raw_output, common, in_place, decompress, check) = match self.command {
+        let (mode, inputs, raw_output, common, in_place, decompress, fsync, check) = match self
+            .command
+        {
             Command::Clean(args) => (
                 Mode::Clean,
                 args.inputs,
@@ -274,6 +281,7 @@ impl Cli {
                 args.common,
                 args.in_place,
                 args.decompress,
+                args.fsync,
                 CheckOptions::default(),
             ),
             Command::Check(args) => (
@@ -281,6 +289,7 @@ impl Cli {
                 args.inputs,
                 None,
                 args.common,
+                false,
                 false,
                 false,
                 CheckOptions {
@@ -396,6 +405,7 @@ impl Cli {
                     (_, _, Destination::File(path)) => BatchOutput::Dir(path.clone()),
                 },
                 decompress,
+                fsync,
                 report: None,
                 decode,
                 clean: CleanOptions::default(),

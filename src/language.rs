@@ -5,26 +5,53 @@
 //! words in a line as a sign of prose: menu entries are noun phrases ("World News",
 //! "Contact Us"), sentences are full of "the", "of", "and". Never judges lines itself.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+/// A language's function words. Built once per language and process: every document
+/// (and every fixed-point pass) asks, and a set costs a few hundred allocations.
+type WordSet = FxHashSet<&'static str>;
 
 /// Function words of one language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct FunctionWords {
     /// ISO 639-1 code of the language the words are for.
     pub language: &'static str,
     /// Whether the language was detected (false: the English fallback was used).
     pub detected: bool,
-    words: HashSet<&'static str>,
+    words: &'static WordSet,
+}
+
+/// The word set of a language code, built on first use and kept for the process.
+fn word_set(code: &'static str) -> Option<&'static WordSet> {
+    static SETS: OnceLock<Mutex<HashMap<&'static str, &'static WordSet>>> = OnceLock::new();
+    let sets = SETS.get_or_init(Default::default);
+    // A poisoned lock only means another thread panicked mid-insert of a complete value.
+    let mut sets = sets.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(set) = sets.get(code) {
+        return Some(set);
+    }
+    let list = stop_words::lookup(code)?;
+    // Leaked on purpose: at most one set per shipped language, alive for the process.
+    let set: &'static WordSet = Box::leak(Box::new(list.iter().copied().collect()));
+    sets.insert(code, set);
+    Some(set)
+}
+
+/// The empty set, for a build without an English list.
+fn no_words() -> &'static WordSet {
+    static EMPTY: OnceLock<WordSet> = OnceLock::new();
+    EMPTY.get_or_init(WordSet::default)
 }
 
 impl FunctionWords {
     /// The function words of the language with this ISO 639-1 code, if a list ships for it.
     pub fn for_code(code: &'static str) -> Option<Self> {
-        let list = stop_words::lookup(code)?;
         Some(Self {
             language: code,
             detected: true,
-            words: list.iter().copied().collect(),
+            words: word_set(code)?,
         })
     }
 
@@ -33,7 +60,7 @@ impl FunctionWords {
         let mut words = Self::for_code("en").unwrap_or(Self {
             language: "en",
             detected: false,
-            words: HashSet::new(),
+            words: no_words(),
         });
         words.detected = false;
         words

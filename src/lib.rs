@@ -302,7 +302,7 @@ pub(crate) fn write_to(destination: &Destination, bytes: &[u8]) -> Result<()> {
                 .context("<stdout>")
         }
         Destination::File(path) => {
-            output::write_atomic(path, bytes).with_context(|| path.display().to_string())
+            output::write_atomic(path, bytes, output::Durability::Synced).with_context(|| path.display().to_string())
         }
     }
 }

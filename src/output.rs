@@ -1,9 +1,9 @@
 //! The only code that writes files: atomically, never over an input.
 //!
 //! A file is written to a temporary file in the target's directory (named
-//! `.unscrape-tmp-*`, so a leftover is recognisable), flushed and synced, then renamed over
-//! the target. A failure at any step removes the temporary file and leaves the old target,
-//! if any, untouched.
+//! `.unscrape-tmp-*`, so a leftover is recognisable), flushed, synced when asked
+//! ([`Durability`]), then renamed over the target. A failure at any step removes the
+//! temporary file and leaves the old target, if any, untouched.
 
 use anyhow::{bail, Context, Result};
 use std::fs;
@@ -13,9 +13,22 @@ use std::path::Path;
 /// Prefix of temporary files.
 pub const TEMP_PREFIX: &str = ".unscrape-tmp-";
 
+/// Whether an output reaches the disk before it replaces its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// `fsync` before the rename: after a power loss the target is the old file or the
+    /// new one, never empty. For anything that replaces data (in-place rewrites, a named
+    /// output file).
+    Synced,
+    /// Rename only: atomic for every reader and against the process dying, and no disk
+    /// flush per file. For the files of a mirrored tree, where a flush per file costs more
+    /// than the cleaning (see docs/PERFORMANCE.md) and `--fsync` asks for `Synced`.
+    Renamed,
+}
+
 /// Writes `bytes` to `path` atomically. An existing target keeps its permissions; a new
 /// one gets the usual `rw-r--r--`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8], durability: Durability) -> Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -33,7 +46,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(permissions) = permissions {
         fs::set_permissions(temp.path(), permissions)?;
     }
-    temp.as_file().sync_all()?;
+    if durability == Durability::Synced {
+        temp.as_file().sync_all()?;
+    }
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -78,8 +93,8 @@ mod tests {
     fn writes_and_replaces_leaving_no_temp_files() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out.txt");
-        write_atomic(&target, b"one").unwrap();
-        write_atomic(&target, b"two").unwrap();
+        write_atomic(&target, b"one", Durability::Synced).unwrap();
+        write_atomic(&target, b"two", Durability::Renamed).unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"two");
         let names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
@@ -96,7 +111,7 @@ mod tests {
         let target = dir.path().join("out.txt");
         fs::write(&target, "old").unwrap();
         fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).unwrap();
-        write_atomic(&target, b"new").unwrap();
+        write_atomic(&target, b"new", Durability::Synced).unwrap();
         assert_eq!(
             fs::metadata(&target).unwrap().permissions().mode() & 0o777,
             0o600
@@ -107,7 +122,7 @@ mod tests {
     fn failure_leaves_old_file_and_no_temp() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("missing-dir").join("out.txt");
-        assert!(write_atomic(&target, b"x").is_err());
+        assert!(write_atomic(&target, b"x", Durability::Synced).is_err());
         assert!(!target.exists());
     }
 

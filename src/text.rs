@@ -109,6 +109,10 @@ pub fn is_unspaced_script(c: char) -> bool {
 /// except that each character of an unspaced script counts as a word of its own (with
 /// one more for each run of other letters and digits among them).
 pub fn token_words(token: &str) -> usize {
+    // Most tokens are ASCII: no unspaced script, and a byte test decides.
+    if token.is_ascii() {
+        return usize::from(token.bytes().any(|b| b.is_ascii_alphanumeric()));
+    }
     if !token.chars().any(is_unspaced_script) {
         return usize::from(token.chars().any(char::is_alphanumeric));
     }

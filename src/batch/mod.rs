@@ -19,6 +19,7 @@ use crate::input::compress::{compress, decompress};
 use crate::input::decode::{decode, Bom, DecodeOptions, Decoding};
 use crate::input::jsonl;
 use crate::input::sources::{expand, Compression, InputDoc, SourceOptions};
+use crate::output::Durability;
 use crate::pipeline::{clean_text, reassemble, CleanOptions, Cleaned};
 use crate::report::corpus::{CorpusReport, DocumentEntry};
 use crate::report::{DocumentReport, ReportFormat};
@@ -71,6 +72,8 @@ pub struct BatchConfig {
     pub output: BatchOutput,
     /// Write compressed inputs' outputs uncompressed.
     pub decompress: bool,
+    /// Sync each file of a mirrored tree to disk before renaming it into place.
+    pub fsync: bool,
     pub report: Option<(Destination, ReportFormat)>,
     pub decode: DecodeOptions,
     pub clean: CleanOptions,
@@ -585,7 +588,7 @@ fn write_doc(
         BatchOutput::Stdout => Ok(true),
         BatchOutput::File(target) => {
             let bytes = compress(body, compression)?;
-            crate::output::write_atomic(target, &bytes)
+            crate::output::write_atomic(target, &bytes, Durability::Synced)
                 .with_context(|| target.display().to_string())?;
             Ok(false)
         }
@@ -595,7 +598,12 @@ fn write_doc(
                 std::fs::create_dir_all(parent).with_context(|| parent.display().to_string())?;
             }
             let bytes = compress(body, compression)?;
-            crate::output::write_atomic(&target, &bytes)
+            let durability = if config.fsync {
+                Durability::Synced
+            } else {
+                Durability::Renamed
+            };
+            crate::output::write_atomic(&target, &bytes, durability)
                 .with_context(|| target.display().to_string())?;
             Ok(false)
         }
@@ -607,7 +615,7 @@ fn write_doc(
             // Follow a symlink to its target, so the link stays a link.
             let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
             let bytes = compress(body, compression)?;
-            crate::output::write_atomic(&target, &bytes)
+            crate::output::write_atomic(&target, &bytes, Durability::Synced)
                 .with_context(|| target.display().to_string())?;
             Ok(false)
         }

@@ -113,6 +113,10 @@ fn is_share_bar(body: &str) -> bool {
             known += 1;
         } else {
             other += 1;
+            // Decided: most lines are prose and end here at their second word.
+            if other > 1 {
+                return false;
+            }
         }
     }
     known >= 3 && other <= 1

@@ -163,9 +163,21 @@ pub const TEMPLATE_MAX_WORDS: usize = 12;
 /// The key a short line is counted and matched by across a batch (a hash of its
 /// normalised text), or `None` for a line too long or without words to be a template line.
 pub fn template_key(content: &str) -> Option<u64> {
-    let key = crate::fingerprint::normalise(content);
-    let words = crate::fingerprint::count_words(&key) as usize;
-    ((1..=TEMPLATE_MAX_WORDS).contains(&words)).then(|| xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
+    // Most lines are prose: an ASCII line's words can be counted before building its key.
+    if content.is_ascii() && crate::fingerprint::count_words(content) as usize > TEMPLATE_MAX_WORDS
+    {
+        return None;
+    }
+    thread_local! {
+        static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    KEY.with_borrow_mut(|key| {
+        key.clear();
+        crate::fingerprint::normalise_into([content], key);
+        let words = crate::fingerprint::count_words(key) as usize;
+        ((1..=TEMPLATE_MAX_WORDS).contains(&words))
+            .then(|| xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
+    })
 }
 
 impl Default for CrumbOptions {

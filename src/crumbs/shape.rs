@@ -80,11 +80,16 @@ pub fn measure<'t>(content: &'t str, function_words: &FunctionWords) -> LineShap
             continue;
         }
         words += crate::text::token_words(word);
-        lower.clear();
-        lower.extend(word.chars().flat_map(char::to_lowercase));
-        if function_words.contains(&lower) {
-            function += 1;
-        }
+        // Function words are lower case: a word without upper-case ASCII (most words of
+        // an ASCII text) is looked up as it is, without a lower-cased copy.
+        let is_function = if word.is_ascii() && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            function_words.contains(word)
+        } else {
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            function_words.contains(&lower)
+        };
+        function += usize::from(is_function);
     }
     let tail = body.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
     let ends_sentence = tail.ends_with(['.', '!', '?', '…', '。', '！', '？']);

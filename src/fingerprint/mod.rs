@@ -54,51 +54,84 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// Writes a key: white space collapses to one space, written only before the next
+/// non-space character, so runs of white space (and the joins between pieces) collapse and
+/// the key is trimmed.
+struct KeyWriter<'k> {
+    key: &'k mut String,
+    pending_space: bool,
+}
+
+impl KeyWriter<'_> {
+    fn space(&mut self) {
+        self.pending_space = !self.key.is_empty();
+    }
+
+    fn flush_space(&mut self) {
+        if self.pending_space {
+            self.key.push(' ');
+            self.pending_space = false;
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.space();
+        } else {
+            self.flush_space();
+            self.key.push(c);
+        }
+    }
+
+    /// An ASCII word without white space, lower-cased in place.
+    fn push_ascii_word(&mut self, word: &str) {
+        self.flush_space();
+        let start = self.key.len();
+        self.key.push_str(word);
+        self.key[start..].make_ascii_lowercase();
+    }
+}
+
 /// Appends the normalised key of `pieces` (joined by white space) to `key`.
 pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut String) {
-    // A pending space is written only before the next non-space character, so runs of
-    // white space (and the joins between pieces) collapse to one and the key is trimmed.
-    let mut pending_space = false;
-    let mut push = |c: char, key: &mut String| {
-        if c.is_whitespace() {
-            pending_space = !key.is_empty();
-        } else {
-            if pending_space {
-                key.push(' ');
-                pending_space = false;
-            }
-            key.push(c);
-        }
+    let mut out = KeyWriter {
+        key,
+        pending_space: false,
     };
     for piece in pieces {
-        // Text that is already NFKC (most text: curly quotes and dashes are) needs no
-        // normalisation pass; the quick check answers without allocating.
-        let stable = !piece.is_ascii()
-            && unicode_normalization::is_nfkc_quick(piece.chars())
-                == unicode_normalization::IsNormalized::Yes;
         if piece.is_ascii() {
-            // ASCII is already NFKC and folds by itself: skip the Unicode machinery.
-            for b in piece.bytes() {
-                push(b.to_ascii_lowercase() as char, key);
+            // ASCII is already NFKC and folds by itself: copy whole words and lower-case
+            // them in place. The separators are exactly the ASCII characters
+            // `char::is_whitespace` accepts (vertical tab included).
+            for word in piece
+                .split(|c: char| matches!(c, ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r'))
+                .filter(|w| !w.is_empty())
+            {
+                out.push_ascii_word(word);
+                out.space();
             }
-        } else if stable {
+        } else if unicode_normalization::is_nfkc_quick(piece.chars())
+            == unicode_normalization::IsNormalized::Yes
+        {
+            // Text that is already NFKC (most text: curly quotes and dashes are) needs no
+            // normalisation pass; the quick check answers without allocating.
             for c in piece.chars() {
                 if c.is_ascii() {
-                    push(c.to_ascii_lowercase(), key);
+                    out.push(c.to_ascii_lowercase());
                 } else {
                     for lower in c.to_lowercase() {
-                        push(fold_char(lower), key);
+                        out.push(fold_char(lower));
                     }
                 }
             }
         } else {
             for c in piece.nfkc() {
                 for lower in c.to_lowercase() {
-                    push(fold_char(lower), key);
+                    out.push(fold_char(lower));
                 }
             }
         }
-        push(' ', key);
+        out.space();
     }
 }
 
@@ -111,6 +144,22 @@ pub fn normalise(text: &str) -> String {
 
 /// Counts the words of a normalised key (see [`crate::text::token_words`]).
 pub fn count_words(key: &str) -> u32 {
+    if key.is_ascii() {
+        // Count the tokens holding a letter or digit in one pass over the bytes. Any ASCII
+        // white space separates (a key has only single spaces; un-normalised ASCII text
+        // gives the count its key would).
+        let mut words = 0;
+        let mut counted = false;
+        for &b in key.as_bytes() {
+            if matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+                counted = false;
+            } else if !counted && b.is_ascii_alphanumeric() {
+                words += 1;
+                counted = true;
+            }
+        }
+        return words;
+    }
     key.split(' ').map(crate::text::token_words).sum::<usize>() as u32
 }
 
@@ -155,6 +204,16 @@ mod tests {
             fingerprint_key(&normalise("a b\r\nc")).hash,
             fingerprint_key(&normalise("a b\nc")).hash
         );
+    }
+
+    #[test]
+    fn ascii_white_space_is_what_char_is_whitespace_says() {
+        // Vertical tab and form feed are white space; the ASCII fast path must agree with
+        // the character path.
+        assert_eq!(normalise("A\x0BB\x0C c\t\r\nD"), "a b c d");
+        assert_eq!(normalise("A\x0BB é"), "a b é");
+        assert_eq!(count_words("one\ttwo\x0Bthree  --"), 3);
+        assert_eq!(count_words(&normalise("one\ttwo\x0Bthree  --")), 3);
     }
 
     #[test]
