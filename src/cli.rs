@@ -461,6 +461,8 @@ impl Cli {
                         KeepArg::Longest => KeepRule::Longest,
                     },
                 },
+                // Crumb rules and reports are the only readers of the language.
+                detect_language: !common.no_crumbs || common.report.is_some() || common.stats,
             },
         };
         let clean = config.clean.clone();

@@ -10,7 +10,7 @@
 use crate::crumbs::{find_crumbs, CrumbOptions, CrumbRule};
 use crate::dedup::{decide, DedupOptions, KeepRule, MatchKind};
 use crate::fingerprint::minhash::{shingle_words, shingles, MinHasher};
-use crate::fingerprint::{fingerprint_key, normalise_into, Fingerprint, Sketch};
+use crate::fingerprint::{fingerprint_counted_key, normalise_into, Fingerprint, Sketch};
 use crate::language::FunctionWords;
 use crate::segment::{resolve_split, segment, Segmentation, SplitMode};
 use crate::text::{split_lines, Line};
@@ -22,11 +22,26 @@ use std::ops::Range;
 const MAX_PASSES: usize = 8;
 
 /// Settings for cleaning one document.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CleanOptions {
     pub split: SplitMode,
     pub crumbs: CrumbOptions,
     pub dedup: DedupOptions,
+    /// Detect the language for the crumb rules' function words. Only the crumb rules and
+    /// the reports use it: with crumbs off and no report, it is skipped (a quarter of the
+    /// cleaning time, see docs/PERFORMANCE.md) and the English fallback is reported.
+    pub detect_language: bool,
+}
+
+impl Default for CleanOptions {
+    fn default() -> Self {
+        Self {
+            split: SplitMode::default(),
+            crumbs: CrumbOptions::default(),
+            dedup: DedupOptions::default(),
+            detect_language: true,
+        }
+    }
 }
 
 /// A navigation line that was removed.
@@ -125,10 +140,12 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     for _pass in 0..MAX_PASSES {
         // Detected on the live lines each pass, so the last pass sees exactly what a run
         // on the clean text would see.
-        let sample = prose_sample(text, &lines, &live);
-        if last_sample.as_deref() != Some(sample.as_str()) {
-            function_words = FunctionWords::detect(&sample);
-            last_sample = Some(sample);
+        if options.detect_language {
+            let sample = prose_sample(text, &lines, &live);
+            if last_sample.as_deref() != Some(sample.as_str()) {
+                function_words = FunctionWords::detect(&sample);
+                last_sample = Some(sample);
+            }
         }
         let seg = segment(text, &lines, &live, options.split);
         // The first pass segments the whole input: its paragraphs are the input's.
@@ -322,13 +339,13 @@ fn fingerprint_paragraphs(
         .with_min_len(MIN_PARAGRAPHS_PER_TASK)
         .map_init(String::new, |key, paragraph| {
             key.clear();
-            normalise_into(
+            let words = normalise_into(
                 seg.lines_of(paragraph)
                     .iter()
                     .map(|&i| lines[i].content(text)),
                 key,
             );
-            let mut fingerprint = fingerprint_key(key);
+            let mut fingerprint = fingerprint_counted_key(key, words);
             if let Some(near) = dedup.near {
                 if fingerprint.words >= dedup.min_words && fingerprint.words <= near.max_words {
                     let shingles = shingles(key, near.shingle);

@@ -11,6 +11,14 @@ const MAX_LAST_LABEL_WORDS: usize = 14;
 
 /// Whether a line body reads as a breadcrumb trail.
 pub fn is_trail(body: &str) -> bool {
+    // Every separator holds one of these bytes (`›` and `→` start with 0xE2, `»` with
+    // 0xC2): most lines have none and are decided here.
+    let bytes = body.as_bytes();
+    if memchr::memchr3(b'>', b'/', b'|', bytes).is_none()
+        && memchr::memchr2(0xE2, 0xC2, bytes).is_none()
+    {
+        return false;
+    }
     // A URL is a path, not a trail; « » and ‹ › are quotation marks where they pair up.
     if body.contains("://") || body.starts_with("www.") {
         return false;

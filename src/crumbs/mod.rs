@@ -173,8 +173,7 @@ pub fn template_key(content: &str) -> Option<u64> {
     }
     KEY.with_borrow_mut(|key| {
         key.clear();
-        crate::fingerprint::normalise_into([content], key);
-        let words = crate::fingerprint::count_words(key) as usize;
+        let words = crate::fingerprint::normalise_into([content], key) as usize;
         ((1..=TEMPLATE_MAX_WORDS).contains(&words))
             .then(|| xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
     })

@@ -56,10 +56,14 @@ fn fold_char(c: char) -> char {
 
 /// Writes a key: white space collapses to one space, written only before the next
 /// non-space character, so runs of white space (and the joins between pieces) collapse and
-/// the key is trimmed.
+/// the key is trimmed. Counts the key's words as it closes each token, so the key is not
+/// scanned again for them.
 struct KeyWriter<'k> {
     key: &'k mut String,
     pending_space: bool,
+    /// Where the token being written starts.
+    token_start: usize,
+    words: usize,
 }
 
 impl KeyWriter<'_> {
@@ -67,9 +71,17 @@ impl KeyWriter<'_> {
         self.pending_space = !self.key.is_empty();
     }
 
+    fn close_token(&mut self) {
+        if self.token_start < self.key.len() {
+            self.words += crate::text::token_words(&self.key[self.token_start..]);
+        }
+    }
+
     fn flush_space(&mut self) {
         if self.pending_space {
+            self.close_token();
             self.key.push(' ');
+            self.token_start = self.key.len();
             self.pending_space = false;
         }
     }
@@ -90,13 +102,40 @@ impl KeyWriter<'_> {
         self.key.push_str(word);
         self.key[start..].make_ascii_lowercase();
     }
+
+    /// A word without white space of NFKC-stable text, lower-cased and folded.
+    fn push_stable_word(&mut self, word: &str) {
+        if word.is_ascii() {
+            return self.push_ascii_word(word);
+        }
+        self.flush_space();
+        for c in word.chars() {
+            if c.is_ascii() {
+                self.key.push(c.to_ascii_lowercase());
+            } else {
+                // Lower-casing and folding never make white space of a character.
+                for lower in c.to_lowercase() {
+                    self.key.push(fold_char(lower));
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> u32 {
+        self.close_token();
+        self.words as u32
+    }
 }
 
-/// Appends the normalised key of `pieces` (joined by white space) to `key`.
-pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut String) {
+/// Appends the normalised key of `pieces` (joined by white space) to an empty `key`;
+/// returns its words (as [`count_words`] counts them).
+pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut String) -> u32 {
+    let token_start = key.len();
     let mut out = KeyWriter {
         key,
         pending_space: false,
+        token_start,
+        words: 0,
     };
     for piece in pieces {
         if piece.is_ascii() {
@@ -115,14 +154,9 @@ pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut S
         {
             // Text that is already NFKC (most text: curly quotes and dashes are) needs no
             // normalisation pass; the quick check answers without allocating.
-            for c in piece.chars() {
-                if c.is_ascii() {
-                    out.push(c.to_ascii_lowercase());
-                } else {
-                    for lower in c.to_lowercase() {
-                        out.push(fold_char(lower));
-                    }
-                }
+            for word in piece.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+                out.push_stable_word(word);
+                out.space();
             }
         } else {
             for c in piece.nfkc() {
@@ -133,6 +167,7 @@ pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut S
         }
         out.space();
     }
+    out.finish()
 }
 
 /// The normalised key of a single piece of text.
@@ -165,10 +200,15 @@ pub fn count_words(key: &str) -> u32 {
 
 /// Fingerprints a normalised key (exact matching only).
 pub fn fingerprint_key(key: &str) -> Fingerprint {
+    fingerprint_counted_key(key, count_words(key))
+}
+
+/// Fingerprints a normalised key whose words are counted already ([`normalise_into`]).
+pub fn fingerprint_counted_key(key: &str, words: u32) -> Fingerprint {
     Fingerprint {
         hash: KeyHash(Sha256::digest(key.as_bytes()).into()),
         key_chars: key.chars().count() as u32,
-        words: count_words(key),
+        words,
         sketch: None,
     }
 }
@@ -214,6 +254,25 @@ mod tests {
         assert_eq!(normalise("A\x0BB é"), "a b é");
         assert_eq!(count_words("one\ttwo\x0Bthree  --"), 3);
         assert_eq!(count_words(&normalise("one\ttwo\x0Bthree  --")), 3);
+    }
+
+    #[test]
+    fn words_counted_while_writing_equal_words_counted_after() {
+        for text in [
+            "",
+            "  ",
+            "One two  three",
+            "“Quoted” — dash, 商標法違反 iPhoneを販売 ﬁne ＡＢＣ",
+            "* * * Read more 2019 —",
+            "a\u{85}b\u{2028}c",
+            "tail ",
+        ] {
+            for pieces in [vec![text], vec![text, text], vec![text, "", "x"]] {
+                let mut key = String::new();
+                let words = normalise_into(pieces.iter().copied(), &mut key);
+                assert_eq!(words, count_words(&key), "{pieces:?}");
+            }
+        }
     }
 
     #[test]
