@@ -163,7 +163,7 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
         };
         let is_fragment_of = |short: usize, long: usize| {
             let long_key = paragraph_key(long);
-            let long_words: std::collections::HashSet<&str> =
+            let long_words: rustc_hash::FxHashSet<&str> =
                 shingle_words(&long_key).into_iter().collect();
             let short_key = paragraph_key(short);
             let words = shingle_words(&short_key);
@@ -402,7 +402,7 @@ fn prose_sample(text: &str, lines: &[Line], live: &[bool]) -> String {
     // Longest first; equal lengths in line order, so the sample is deterministic.
     by_length.sort_by_key(|l| std::cmp::Reverse(l.content_end - l.byte_start));
     let mut sample = String::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for line in by_length {
         if sample.len() >= SAMPLE_BYTES {
             break;

@@ -15,7 +15,7 @@ use crate::fingerprint::minhash::estimated_jaccard;
 use crate::fingerprint::KeyHash;
 use crate::report::json::{range_text, Location, Removal};
 use crate::report::{preview, DocumentReport};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Fewest shingles of a clean text for document-level matching: below it, a document is
 /// too short for a signature to say anything.
@@ -140,7 +140,7 @@ impl CrossDecisions {
 
 /// The corpus-wide decision pass.
 pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
-    let mut exact: HashMap<KeyHash, (usize, usize)> = HashMap::new();
+    let mut exact: FxHashMap<KeyHash, (usize, usize)> = FxHashMap::default();
     let mut near = options.near.map(|o| {
         (
             o,
@@ -298,7 +298,7 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
         if let Some((v, value)) = whole_copy.filter(|_| n > 0) {
             decisions.duplicate_of[u] = Some((v, value));
         } else if n > 0 && list.len() == n {
-            let mut votes: HashMap<usize, usize> = HashMap::new();
+            let mut votes: FxHashMap<usize, usize> = FxHashMap::default();
             for (_, m) in &list {
                 *votes.entry(m.unit).or_default() += 1;
             }

@@ -25,7 +25,8 @@ use crate::report::corpus::{CorpusReport, DocumentEntry};
 use crate::report::{DocumentReport, ReportFormat};
 use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -290,12 +291,12 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         let (counts, units) = docs
             .par_iter()
             .map(|doc| {
-                let mut counts: HashMap<u64, usize> = HashMap::new();
+                let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
                 let mut units = 0;
                 if let Ok(Load::Ok(loaded)) = load_doc(doc) {
                     units = loaded.texts.len();
                     for text in &loaded.texts {
-                        let keys: HashSet<u64> = text.lines().filter_map(template_key).collect();
+                        let keys: FxHashSet<u64> = text.lines().filter_map(template_key).collect();
                         for key in keys {
                             *counts.entry(key).or_default() += 1;
                         }
@@ -307,7 +308,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                 (counts, units)
             })
             .reduce(
-                || (HashMap::new(), 0),
+                || (FxHashMap::default(), 0),
                 |(mut a, na), (b, nb)| {
                     for (k, v) in b {
                         *a.entry(k).or_default() += v;
@@ -319,7 +320,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             .templates
             .min_docs
             .max((config.templates.min_share * units as f64).ceil() as usize);
-        let templates: HashSet<u64> = counts
+        let templates: FxHashSet<u64> = counts
             .into_iter()
             .filter(|(_, n)| *n >= min)
             .map(|(k, _)| k)

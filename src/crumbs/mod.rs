@@ -154,7 +154,7 @@ pub struct CrumbOptions {
     pub keep_rules: Vec<Regex>,
     pub max_line_chars: usize,
     /// Keys ([`template_key`]) of the batch's template lines.
-    pub template_lines: Option<std::sync::Arc<std::collections::HashSet<u64>>>,
+    pub template_lines: Option<std::sync::Arc<rustc_hash::FxHashSet<u64>>>,
 }
 
 /// Most words of a line that can be a template line.
@@ -358,7 +358,7 @@ pub fn find_crumbs(
         // Short lines that recur outside the body (a share bar under every teaser). Inside
         // the body a repeat is the dedup stage's business: a title repeated with its
         // article is part of a duplicated section, not chrome.
-        let mut counts: std::collections::HashMap<String, usize> = Default::default();
+        let mut counts: rustc_hash::FxHashMap<String, usize> = Default::default();
         let keys: Vec<Option<String>> = judged
             .iter()
             .map(|(i, shape)| {

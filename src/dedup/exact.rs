@@ -1,12 +1,12 @@
 //! The exact-duplicate index: first occurrence of every normalised key.
 
 use crate::fingerprint::KeyHash;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Maps each key hash to the first paragraph that had it.
 #[derive(Debug, Default)]
 pub struct ExactIndex {
-    first: HashMap<KeyHash, usize>,
+    first: FxHashMap<KeyHash, usize>,
 }
 
 impl ExactIndex {

@@ -15,8 +15,8 @@
 
 use crate::fingerprint::minhash::{containment, jaccard};
 use serde::Serialize;
-use std::collections::HashMap;
-use xxhash_rust::xxh3::Xxh3;
+use rustc_hash::FxHashMap;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Which measure verified a near duplicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -96,35 +96,48 @@ impl Bands {
 /// shingles).
 const MAX_POSTING_CANDIDATES: usize = 4;
 
+/// No entry: the end of a band bucket's chain.
+const NO_ENTRY: u32 = u32::MAX;
+
 /// The index of paragraphs that later ones may duplicate.
+///
+/// Band buckets are chains through one arena rather than a vector per bucket: most buckets
+/// hold one paragraph, and a vector each costs an allocation and 24 bytes more per band of
+/// every paragraph (see docs/PERFORMANCE.md).
 #[derive(Debug)]
 pub struct NearIndex {
     layout: Bands,
-    /// Per band: band hash → paragraphs with that band.
-    tables: Vec<HashMap<u64, Vec<u32>>>,
+    /// Per band: band hash → the bucket's latest entry in `entries`.
+    tables: Vec<FxHashMap<u64, u32>>,
+    /// Bucket entries: (paragraph, the bucket's previous entry or [`NO_ENTRY`]).
+    entries: Vec<(u32, u32)>,
     /// Shingle → first indexed paragraph that had it.
-    postings: HashMap<u64, u32>,
+    postings: FxHashMap<u64, u32>,
 }
 
 impl NearIndex {
     pub fn new(layout: Bands) -> Self {
         Self {
             layout,
-            tables: vec![HashMap::new(); layout.bands],
-            postings: HashMap::new(),
+            tables: vec![FxHashMap::default(); layout.bands],
+            entries: Vec::new(),
+            postings: FxHashMap::default(),
         }
     }
 
+    /// The key of each band: the XXH3 hash of its values' little-endian bytes.
     fn band_keys<'s>(&self, signature: &'s [u64]) -> impl Iterator<Item = u64> + 's {
+        let rows = self.layout.rows;
+        let mut bytes = Vec::with_capacity(rows * 8);
         signature
-            .chunks_exact(self.layout.rows)
+            .chunks_exact(rows)
             .take(self.layout.bands)
-            .map(|band| {
-                let mut hasher = Xxh3::new();
+            .map(move |band| {
+                bytes.clear();
                 for value in band {
-                    hasher.update(&value.to_le_bytes());
+                    bytes.extend_from_slice(&value.to_le_bytes());
                 }
-                hasher.digest()
+                xxh3_64(&bytes)
             })
     }
 
@@ -133,25 +146,30 @@ impl NearIndex {
     pub fn candidates(&self, signature: &[u64], shingles: &[u64]) -> Vec<usize> {
         let mut found: Vec<usize> = Vec::new();
         for (table, key) in self.tables.iter().zip(self.band_keys(signature)) {
-            if let Some(list) = table.get(&key) {
-                found.extend(list.iter().map(|&p| p as usize));
+            let mut entry = table.get(&key).copied().unwrap_or(NO_ENTRY);
+            while entry != NO_ENTRY {
+                let (paragraph, previous) = self.entries[entry as usize];
+                found.push(paragraph as usize);
+                entry = previous;
             }
         }
-        let mut votes: HashMap<u32, usize> = HashMap::new();
-        for s in shingles {
-            if let Some(&p) = self.postings.get(s) {
-                *votes.entry(p).or_default() += 1;
+        if !shingles.is_empty() {
+            let mut votes: FxHashMap<u32, usize> = FxHashMap::default();
+            for s in shingles {
+                if let Some(&p) = self.postings.get(s) {
+                    *votes.entry(p).or_default() += 1;
+                }
             }
+            let mut by_votes: Vec<(u32, usize)> = votes.into_iter().collect();
+            // Most votes first, then earliest: deterministic whatever the map's order.
+            by_votes.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            found.extend(
+                by_votes
+                    .iter()
+                    .take(MAX_POSTING_CANDIDATES)
+                    .map(|&(p, _)| p as usize),
+            );
         }
-        let mut by_votes: Vec<(u32, usize)> = votes.into_iter().collect();
-        // Most votes first, then earliest: deterministic whatever the map's order.
-        by_votes.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        found.extend(
-            by_votes
-                .iter()
-                .take(MAX_POSTING_CANDIDATES)
-                .map(|&(p, _)| p as usize),
-        );
         found.sort_unstable();
         found.dedup();
         found
@@ -162,7 +180,9 @@ impl NearIndex {
         let id = paragraph as u32;
         let keys: Vec<u64> = self.band_keys(signature).collect();
         for (table, key) in self.tables.iter_mut().zip(keys) {
-            table.entry(key).or_default().push(id);
+            let next = self.entries.len() as u32;
+            let previous = table.insert(key, next).unwrap_or(NO_ENTRY);
+            self.entries.push((id, previous));
         }
         for &s in shingles {
             self.postings.entry(s).or_insert(id);
