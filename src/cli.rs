@@ -271,33 +271,32 @@ pub enum SplitArg {
 impl Cli {
     /// Validates the arguments into a [`Config`].
     pub fn into_config(self) -> Result<Config> {
-        let (mode, inputs, raw_output, common, in_place, decompress, fsync, check) = match self
-            .command
-        {
-            Command::Clean(args) => (
-                Mode::Clean,
-                args.inputs,
-                args.output,
-                args.common,
-                args.in_place,
-                args.decompress,
-                args.fsync,
-                CheckOptions::default(),
-            ),
-            Command::Check(args) => (
-                Mode::Check,
-                args.inputs,
-                None,
-                args.common,
-                false,
-                false,
-                false,
-                CheckOptions {
-                    json: args.json,
-                    max_removed_ratio: args.max_removed_ratio,
-                },
-            ),
-        };
+        let (mode, inputs, raw_output, common, in_place, decompress, fsync, check) =
+            match self.command {
+                Command::Clean(args) => (
+                    Mode::Clean,
+                    args.inputs,
+                    args.output,
+                    args.common,
+                    args.in_place,
+                    args.decompress,
+                    args.fsync,
+                    CheckOptions::default(),
+                ),
+                Command::Check(args) => (
+                    Mode::Check,
+                    args.inputs,
+                    None,
+                    args.common,
+                    false,
+                    false,
+                    false,
+                    CheckOptions {
+                        json: args.json,
+                        max_removed_ratio: args.max_removed_ratio,
+                    },
+                ),
+            };
         if !(0.0..=1.0).contains(&check.max_removed_ratio) {
             bail!(
                 "--max-removed-ratio must be from 0 to 1, not {}",

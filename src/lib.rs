@@ -301,9 +301,8 @@ pub(crate) fn write_to(destination: &Destination, bytes: &[u8]) -> Result<()> {
                 .and_then(|()| stdout.flush())
                 .context("<stdout>")
         }
-        Destination::File(path) => {
-            output::write_atomic(path, bytes, output::Durability::Synced).with_context(|| path.display().to_string())
-        }
+        Destination::File(path) => output::write_atomic(path, bytes, output::Durability::Synced)
+            .with_context(|| path.display().to_string()),
     }
 }
 

@@ -14,8 +14,8 @@
 //! earlier one, reaches the threshold.
 
 use crate::fingerprint::minhash::{containment, jaccard};
-use serde::Serialize;
 use rustc_hash::FxHashMap;
+use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Which measure verified a near duplicate.

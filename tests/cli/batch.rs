@@ -474,3 +474,46 @@ fn sigint_mid_batch_exits_130_and_leaves_whole_files() {
         }
     }
 }
+
+#[test]
+fn fsync_gives_the_same_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    write(&input.join("a/one.txt"), page(&[1, 2, 1]));
+    write(&input.join("b/two.txt"), page(&[3, 2]));
+    for (name, extra) in [("plain", None), ("synced", Some("--fsync"))] {
+        let out = dir.path().join(name);
+        let mut cmd = unscrape();
+        cmd.arg("clean").arg(&input).arg("-o").arg(&out);
+        cmd.args(extra);
+        cmd.assert().success();
+    }
+    for file in ["a/one.txt", "b/two.txt"] {
+        assert_eq!(
+            read(dir.path().join("plain").join(file)),
+            read(dir.path().join("synced").join(file))
+        );
+    }
+    // Nothing temporary is left behind either way.
+    for name in ["plain", "synced"] {
+        for entry in walkdir_files(&dir.path().join(name)) {
+            assert!(!entry.contains(".unscrape-tmp-"), "{entry}");
+        }
+    }
+}
+
+fn walkdir_files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.display().to_string());
+            }
+        }
+    }
+    out
+}

@@ -104,3 +104,24 @@ fn report_and_text_cannot_share_stdout() {
             "cannot both go to standard output",
         ));
 }
+
+#[test]
+fn report_names_the_language_with_crumbs_off() {
+    // Without crumb rules the language is detected only for the report; it must still say
+    // what it would with them on.
+    let german = "Die Regierung hat am Dienstag erklärt, dass sie den Vorschlag der Opposition \
+                  nicht unterstützen wird, weil er zu teuer und zu spät sei.\n";
+    for extra in [None, Some("--no-crumbs")] {
+        let out = unscrape()
+            .args(["clean", "-", "--report", "-", "--report-format", "json"])
+            .args(["-o", "/dev/null"])
+            .args(extra)
+            .write_stdin(german)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["language"], "de", "{extra:?}");
+        assert_eq!(json["language_detected"], true, "{extra:?}");
+    }
+}
