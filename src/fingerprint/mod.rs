@@ -153,7 +153,7 @@ pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut S
             // them in place. The separators are exactly the ASCII characters
             // `char::is_whitespace` accepts (vertical tab included).
             for word in piece
-                .split(|c: char| matches!(c, ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r'))
+                .split([' ', '\t', '\n', '\x0B', '\x0C', '\r'])
                 .filter(|w| !w.is_empty())
             {
                 out.push_ascii_word(word);
