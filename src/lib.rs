@@ -32,7 +32,7 @@ pub mod text;
 use anyhow::{bail, Context, Result};
 use config::{Config, Destination, Mode};
 use input::decode::{decode, Decoding};
-use report::{DocumentReport, ReportFormat};
+use report::{DocumentReport, ReportDetail, ReportFormat};
 use std::io::Write;
 
 /// How a run ended.
@@ -107,17 +107,23 @@ pub fn run(config: &Config) -> Result<Outcome> {
     };
     let text: &str = &decoded.text;
     let cleaned = pipeline::clean_text(text, &config.clean);
-    let with_diffs = config
+    // Check and --stats print from the report's removals: always build them here.
+    let detail = if config
         .report
         .as_ref()
-        .is_some_and(|r| r.format != ReportFormat::Diff);
+        .is_some_and(|r| r.format != ReportFormat::Diff)
+    {
+        ReportDetail::RemovalsWithDiffs
+    } else {
+        ReportDetail::Removals
+    };
     let report = DocumentReport::new(
         name.clone(),
         decoded.encoding,
         decoded.bom,
         text,
         &cleaned,
-        with_diffs,
+        detail,
     );
 
     let outcome = match config.mode {
@@ -193,7 +199,7 @@ fn run_batch(config: &Config, batch: &batch::BatchConfig) -> Result<Outcome> {
             } else {
                 r.totals.bytes_removed as f64 / r.bytes_in as f64
             };
-            !r.removals.is_empty() && (limit == 0.0 || ratio > limit)
+            r.has_removals() && (limit == 0.0 || ratio > limit)
         };
         let documents = &result.report.documents;
         let changed = documents.iter().filter(|d| failing(&d.report)).count();
@@ -229,7 +235,7 @@ fn run_batch(config: &Config, batch: &batch::BatchConfig) -> Result<Outcome> {
             for d in documents {
                 let verdict = if failing(&d.report) {
                     format!("would change: {}", report::stats_line(&d.report))
-                } else if d.report.removals.is_empty() {
+                } else if !d.report.has_removals() {
                     "clean".to_string()
                 } else {
                     format!(

@@ -12,10 +12,74 @@
 use super::UnitOutcome;
 use crate::dedup::{Bands, DedupOptions, MatchKind, Measure, NearIndex, Similarity};
 use crate::fingerprint::minhash::estimated_jaccard;
-use crate::fingerprint::KeyHash;
+use crate::pipeline::FinalParagraph;
 use crate::report::json::{range_text, Location, Removal};
-use crate::report::{preview, DocumentReport};
+use crate::report::{preview, DocumentReport, ReportDetail};
 use rustc_hash::FxHashMap;
+
+/// What the corpus-wide pass keeps of a paragraph of a clean text: 40 bytes, and a
+/// signature (`values` × 8 bytes) in its unit's [`UnitSketches`] when near matching is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CorpusParagraph {
+    /// The first 128 bits of the SHA-256 of the normalised key: two different paragraphs
+    /// share them with probability 2⁻¹²⁸, and it halves the decision pass's largest table.
+    pub key: u128,
+    /// 0-based first and last line.
+    pub lines: (usize, usize),
+    pub words: u32,
+    /// Index of the paragraph's signature in its unit's sketches, or [`NO_SIGNATURE`].
+    pub signature: u32,
+}
+
+/// A paragraph without a similarity signature.
+pub const NO_SIGNATURE: u32 = u32::MAX;
+
+/// A unit's paragraph signatures, back to back in one allocation.
+#[derive(Debug, Clone, Default)]
+pub struct UnitSketches {
+    values: usize,
+    signatures: Vec<u64>,
+}
+
+impl UnitSketches {
+    /// The compact paragraphs of a clean text, and their signatures.
+    pub fn compact(paragraphs: Vec<FinalParagraph>) -> (Vec<CorpusParagraph>, Self) {
+        let mut sketches = Self::default();
+        let compact = paragraphs
+            .into_iter()
+            .map(|p| {
+                let mut prefix = [0u8; 16];
+                prefix.copy_from_slice(&p.fingerprint.hash.0[..16]);
+                let signature = match p.fingerprint.sketch {
+                    Some(sketch) if !sketch.signature.is_empty() => {
+                        sketches.values = sketch.signature.len();
+                        let index = sketches.signatures.len() / sketches.values;
+                        sketches.signatures.extend_from_slice(&sketch.signature);
+                        u32::try_from(index).unwrap_or(NO_SIGNATURE)
+                    }
+                    _ => NO_SIGNATURE,
+                };
+                CorpusParagraph {
+                    key: u128::from_le_bytes(prefix),
+                    lines: p.lines,
+                    words: p.fingerprint.words,
+                    signature,
+                }
+            })
+            .collect();
+        sketches.signatures.shrink_to_fit();
+        (compact, sketches)
+    }
+
+    /// The signature of a paragraph, if it has one.
+    pub fn of(&self, paragraph: &CorpusParagraph) -> Option<&[u64]> {
+        if paragraph.signature == NO_SIGNATURE || self.values == 0 {
+            return None;
+        }
+        let start = paragraph.signature as usize * self.values;
+        self.signatures.get(start..start + self.values)
+    }
+}
 
 /// Fewest shingles of a clean text for document-level matching: below it, a document is
 /// too short for a signature to say anything.
@@ -59,29 +123,38 @@ impl CrossDecisions {
         self.duplicate_of.get(unit).copied().flatten()
     }
 
-    /// Adds the unit's cross-document removals to its report.
+    /// Adds the unit's cross-document removals to its report (their count only, at
+    /// [`ReportDetail::Totals`]).
     pub fn annotate(
         &self,
         unit: usize,
         units: &[UnitOutcome],
         report: &mut DocumentReport,
         text: &str,
+        detail: ReportDetail,
     ) {
-        let Some(dropped) = self.dropped.get(unit) else {
+        let Some(dropped) = self.dropped.get(unit).filter(|d| !d.is_empty()) else {
             return;
         };
         let lines = crate::text::split_lines(text);
-        let paragraphs = &units[unit].cleaned.final_paragraphs;
+        let paragraphs = &units[unit].paragraphs;
         for (p, m) in dropped {
             let (first, last) = paragraphs[*p].lines;
             let original = &units[m.unit];
-            let (of_first, of_last) = original.cleaned.final_paragraphs[m.paragraph].lines;
-            let (bytes, preview_text) = match (lines.get(first), lines.get(last)) {
-                (Some(a), Some(b)) => (
-                    [a.byte_start, b.byte_end],
-                    preview(&text[a.byte_start..b.byte_end]),
-                ),
-                _ => ([0, 0], String::new()),
+            let (of_first, of_last) = original.paragraphs[m.paragraph].lines;
+            let bytes = match (lines.get(first), lines.get(last)) {
+                (Some(a), Some(b)) => [a.byte_start, b.byte_end],
+                _ => [0, 0],
+            };
+            report.totals.cross_document_paragraphs += 1;
+            report.totals.bytes_removed += bytes[1] - bytes[0];
+            if detail == ReportDetail::Totals {
+                continue;
+            }
+            let preview_text = if bytes[1] > bytes[0] {
+                preview(&text[bytes[0]..bytes[1]])
+            } else {
+                String::new()
             };
             let (rule, similarity, measure) = match m.kind {
                 MatchKind::Near(sim) if m.whole_document => (
@@ -130,8 +203,6 @@ impl CrossDecisions {
                 keep: Some(crate::dedup::KeepRule::First),
                 diff: None,
             });
-            report.totals.cross_document_paragraphs += 1;
-            report.totals.bytes_removed += bytes[1] - bytes[0];
         }
         report.removals.sort_by_key(|r| r.lines);
         report.paragraphs_out = report.paragraphs_out.saturating_sub(dropped.len());
@@ -140,7 +211,7 @@ impl CrossDecisions {
 
 /// The corpus-wide decision pass.
 pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
-    let mut exact: FxHashMap<KeyHash, (usize, usize)> = FxHashMap::default();
+    let mut exact: FxHashMap<u128, (usize, usize)> = FxHashMap::default();
     let mut near = options.near.map(|o| {
         (
             o,
@@ -157,12 +228,11 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
         duplicate_of: vec![None; units.len()],
     };
     for (u, outcome) in units.iter().enumerate() {
-        let paragraphs = &outcome.cleaned.final_paragraphs;
+        let paragraphs = &outcome.paragraphs;
         let n = paragraphs.len();
         let mut matched: Vec<Option<CrossMatch>> = vec![None; n];
-        for (p, paragraph) in paragraphs.iter().enumerate() {
-            let fp = &paragraph.fingerprint;
-            if let Some(&(v, q)) = exact.get(&fp.hash) {
+        for (p, fp) in paragraphs.iter().enumerate() {
+            if let Some(&(v, q)) = exact.get(&fp.key) {
                 matched[p] = Some(CrossMatch {
                     unit: v,
                     paragraph: q,
@@ -171,8 +241,8 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
                 });
                 continue;
             }
-            let (Some((near_options, index, ids)), Some(sketch)) =
-                (near.as_ref(), fp.sketch.as_ref())
+            let (Some((near_options, index, ids)), Some(signature)) =
+                (near.as_ref(), outcome.sketches.of(fp))
             else {
                 continue;
             };
@@ -180,15 +250,12 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
                 continue;
             }
             let best = index
-                .candidates(&sketch.signature, &[])
+                .candidates(signature, &[])
                 .into_iter()
                 .filter_map(|id| {
                     let (v, q) = ids[id];
-                    let other = units[v].cleaned.final_paragraphs[q]
-                        .fingerprint
-                        .sketch
-                        .as_ref()?;
-                    let value = estimated_jaccard(&sketch.signature, &other.signature);
+                    let other = units[v].sketches.of(&units[v].paragraphs[q])?;
+                    let value = estimated_jaccard(signature, other);
                     (value >= near_options.threshold).then_some((v, q, value))
                 })
                 .fold(None::<(usize, usize, f64)>, |best, c| match best {
@@ -210,12 +277,12 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
 
         // Anchors, then aligned short repeats, as within a document.
         let mut dropped: Vec<Option<CrossMatch>> = (0..n)
-            .map(|p| matched[p].filter(|_| paragraphs[p].fingerprint.words >= options.min_words))
+            .map(|p| matched[p].filter(|_| paragraphs[p].words >= options.min_words))
             .collect();
         let aligned = |p: usize, m: CrossMatch, step: isize| -> Option<CrossMatch> {
             let q = m.paragraph.checked_add_signed(step)?;
-            let other = units[m.unit].cleaned.final_paragraphs.get(q)?;
-            (other.fingerprint.hash == paragraphs[p].fingerprint.hash).then_some(CrossMatch {
+            let other = units[m.unit].paragraphs.get(q)?;
+            (other.key == paragraphs[p].key).then_some(CrossMatch {
                 unit: m.unit,
                 paragraph: q,
                 kind: MatchKind::Exact,
@@ -261,7 +328,7 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
                         *slot = Some(CrossMatch {
                             unit: v,
                             paragraph: p
-                                .min(units[v].cleaned.final_paragraphs.len().saturating_sub(1)),
+                                .min(units[v].paragraphs.len().saturating_sub(1)),
                             kind: MatchKind::Near(Similarity {
                                 value,
                                 measure: Measure::Jaccard,
@@ -276,15 +343,16 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
         }
 
         // Index what stays.
-        for (p, paragraph) in paragraphs.iter().enumerate() {
+        for (p, fp) in paragraphs.iter().enumerate() {
             if dropped[p].is_some() {
                 continue;
             }
-            let fp = &paragraph.fingerprint;
-            exact.entry(fp.hash).or_insert((u, p));
-            if let (Some((_, index, ids)), Some(sketch)) = (near.as_mut(), fp.sketch.as_ref()) {
+            exact.entry(fp.key).or_insert((u, p));
+            if let (Some((_, index, ids)), Some(signature)) =
+                (near.as_mut(), outcome.sketches.of(fp))
+            {
                 if matched[p].is_none() && fp.words >= options.min_words {
-                    index.insert(ids.len(), &sketch.signature, &[]);
+                    index.insert(ids.len(), signature, &[]);
                     ids.push((u, p));
                 }
             }

@@ -20,9 +20,9 @@ use crate::input::decode::{decode, Bom, DecodeOptions, Decoding};
 use crate::input::jsonl;
 use crate::input::sources::{expand, Compression, InputDoc, SourceOptions};
 use crate::output::Durability;
-use crate::pipeline::{clean_text, reassemble, CleanOptions, Cleaned};
+use crate::pipeline::{clean_text, reassemble, CleanOptions};
 use crate::report::corpus::{CorpusReport, DocumentEntry};
-use crate::report::{DocumentReport, ReportFormat};
+use crate::report::{DocumentReport, ReportDetail, ReportFormat};
 use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -100,17 +100,26 @@ pub struct Unit {
     pub name: String,
 }
 
-/// What phase 2 keeps of a unit.
+/// What phase 2 keeps of a unit for the decision pass and the writing: no text, and
+/// the removals themselves only when a report will print them.
 #[derive(Debug, Clone)]
 pub struct UnitOutcome {
     pub unit: Unit,
-    pub cleaned: Cleaned,
-    pub encoding: &'static str,
-    pub bom: Option<Bom>,
-    pub bytes_in: usize,
+    /// Per line of the unit: kept by the single-document pipeline.
+    pub live: Vec<bool>,
+    /// The paragraphs of its clean text, as the decision pass sees them.
+    pub paragraphs: Vec<cross::CorpusParagraph>,
+    pub sketches: cross::UnitSketches,
     /// MinHash signature of the shingles of the whole clean text (near matching on): finds a
     /// document that copies an earlier one even when its paragraphs are split differently.
     pub signature: Option<Vec<u64>>,
+}
+
+/// Phase 2's outcome of a unit: what the decision pass reads, and the report that phase 4
+/// completes.
+struct CleanedUnit {
+    outcome: UnitOutcome,
+    report: DocumentReport,
 }
 
 /// What went wrong with one document; the others go on.
@@ -336,7 +345,12 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
 
     // Phase 2: clean every document, in parallel, results in input order.
     // Per document: its units, and why it was skipped; `None` once interrupted.
-    type CleanedDoc = Option<(Vec<UnitOutcome>, Option<String>)>;
+    type CleanedDoc = Option<(Vec<CleanedUnit>, Option<String>)>;
+    let detail = match &config.report {
+        None => ReportDetail::Totals,
+        Some((_, ReportFormat::Json | ReportFormat::Text)) => ReportDetail::RemovalsWithDiffs,
+        Some(_) => ReportDetail::Removals,
+    };
     let cleaned: Vec<Result<CleanedDoc>> = docs
         .par_iter()
         .enumerate()
@@ -352,12 +366,14 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                     )),
                 ))),
                 Load::Ok(loaded) => {
+                    // Records of a corpus are cleaned in parallel too: a JSONL file is one
+                    // document with many units.
                     let outcomes = loaded
                         .texts
-                        .iter()
+                        .par_iter()
                         .enumerate()
-                        .map(|(r, text)| UnitOutcome {
-                            unit: Unit {
+                        .map(|(r, text)| {
+                            let unit = Unit {
                                 doc: d,
                                 record: loaded.records.as_ref().map(|_| r),
                                 name: match &loaded.records {
@@ -366,19 +382,8 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                                     }
                                     None => doc.display_name(),
                                 },
-                            },
-                            cleaned: clean_text(text, &clean_options),
-                            signature: None,
-                            encoding: loaded.encoding,
-                            bom: loaded.bom,
-                            bytes_in: text.len(),
-                        })
-                        .map(|mut outcome: UnitOutcome| {
-                            outcome.signature =
-                                document_signature(&outcome.cleaned.text, &clean_options);
-                            // The clean text is rebuilt from the input when writing.
-                            outcome.cleaned.text = String::new();
-                            outcome
+                            };
+                            clean_unit(unit, text, &loaded, &clean_options, detail)
                         })
                         .collect();
                     Ok(Some((outcomes, None)))
@@ -392,6 +397,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         .collect();
 
     let mut units: Vec<UnitOutcome> = Vec::new();
+    let mut reports: Vec<DocumentReport> = Vec::new();
     let mut skipped = Vec::new();
     let mut failed_docs: HashSet<usize> = HashSet::new();
     let mut interrupted = false;
@@ -405,7 +411,10 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                     skipped.push(docs[d].display_name());
                     failed_docs.insert(d);
                 }
-                units.extend(outcomes);
+                for CleanedUnit { outcome, report } in outcomes {
+                    units.push(outcome);
+                    reports.push(report);
+                }
             }
             Ok(None) => {
                 interrupted = true;
@@ -425,49 +434,40 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     let cross = cross::decide(&units, &clean_options.dedup);
 
     // Phase 4: write, in parallel; a document is written whole or not at all.
-    let per_doc: Vec<Vec<usize>> = {
-        let mut v = vec![Vec::new(); docs.len()];
-        for (u, outcome) in units.iter().enumerate() {
-            v[outcome.unit.doc].push(u);
-        }
-        v
-    };
-    let with_diffs = config
-        .report
-        .as_ref()
-        .is_some_and(|(_, f)| *f == ReportFormat::Json || *f == ReportFormat::Text);
+    // Each document takes its units' reports to complete them.
+    let mut per_doc: Vec<Vec<(usize, DocumentReport)>> = (0..docs.len()).map(|_| Vec::new()).collect();
+    for (u, report) in reports.into_iter().enumerate() {
+        per_doc[units[u].unit.doc].push((u, report));
+    }
     // Reports are built from the text as read here, before any in-place rewrite.
     type Written = (Vec<DocumentEntry>, Option<Vec<u8>>);
-    let outputs: Vec<Result<Written>> =
-        docs.par_iter()
-            .enumerate()
-            .map(|(d, doc)| {
-                if failed_docs.contains(&d) || interrupt.load(Ordering::Relaxed) {
-                    return Ok((Vec::new(), None));
-                }
-                let Load::Ok(loaded) = load_doc(doc)? else {
-                    return Ok((Vec::new(), None));
-                };
-                let mut texts = Vec::new();
-                let mut entries = Vec::new();
-                for (&u, text) in per_doc[d].iter().zip(&loaded.texts) {
+    let outputs: Vec<Result<Written>> = docs
+        .par_iter()
+        .zip(per_doc.into_par_iter())
+        .enumerate()
+        .map(|(d, (doc, doc_units))| {
+            if failed_docs.contains(&d) || interrupt.load(Ordering::Relaxed) {
+                return Ok((Vec::new(), None));
+            }
+            let Load::Ok(loaded) = load_doc(doc)? else {
+                return Ok((Vec::new(), None));
+            };
+            // Per unit (in parallel for the records of a corpus): its clean text and its
+            // completed report.
+            let finished: Vec<(String, DocumentEntry)> = doc_units
+                .into_par_iter()
+                .zip(loaded.texts.par_iter())
+                .map(|((u, mut report), text)| {
                     let outcome = &units[u];
-                    texts.push(reassemble(
+                    let clean = reassemble(
                         text,
-                        &outcome.cleaned.live,
+                        &outcome.live,
                         &cross.dropped_paragraphs(u),
                         clean_options.split,
-                    ));
-                    let mut report = DocumentReport::new(
-                        outcome.unit.name.clone(),
-                        outcome.encoding,
-                        outcome.bom,
-                        text,
-                        &outcome.cleaned,
-                        with_diffs,
                     );
-                    cross.annotate(u, &units, &mut report, text);
-                    entries.push(DocumentEntry {
+                    report.bytes_out = clean.len();
+                    cross.annotate(u, &units, &mut report, text, detail);
+                    let entry = DocumentEntry {
                         id: outcome.unit.record.and_then(|r| {
                             loaded.records.as_ref().map(|records| records[r].id.clone())
                         }),
@@ -475,38 +475,46 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                         duplicate_of: cross
                             .duplicate_document(u)
                             .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
-                    });
-                }
-                let body: Vec<u8> = match &loaded.records {
-                    Some(records) => {
-                        let mut out = String::new();
-                        for ((record, text), &u) in records.iter().zip(&texts).zip(&per_doc[d]) {
-                            if config.drop_empty
-                                && (text.trim().is_empty() || cross.is_duplicate_unit(u))
-                            {
-                                continue;
+                    };
+                    (clean, entry)
+                })
+                .collect();
+            let body: Vec<u8> = match &loaded.records {
+                Some(records) => {
+                    let lines: Vec<Option<String>> = records
+                        .par_iter()
+                        .zip(finished.par_iter())
+                        .map(|(record, (text, entry))| {
+                            let duplicate = entry.duplicate_of.is_some();
+                            if config.drop_empty && (text.trim().is_empty() || duplicate) {
+                                return None;
                             }
-                            out.push_str(&record.with_text(&config.text_field, text));
-                            out.push('\n');
-                        }
-                        out.into_bytes()
-                    }
-                    None => {
-                        let mut out = Vec::new();
-                        if config.keep_bom && loaded.bom.is_some() {
-                            out.extend_from_slice("\u{FEFF}".as_bytes());
-                        }
-                        out.extend_from_slice(texts.concat().as_bytes());
-                        out
-                    }
-                };
-                let to_stdout = write_doc(doc, config, &body, loaded.compression)?;
-                if let Some(bar) = &progress {
-                    bar.inc(1);
+                            let mut line = record.with_text(&config.text_field, text);
+                            line.push('\n');
+                            Some(line)
+                        })
+                        .collect();
+                    lines.into_iter().flatten().collect::<String>().into_bytes()
                 }
-                Ok((entries, to_stdout.then_some(body)))
-            })
-            .collect();
+                None => {
+                    let mut out = Vec::new();
+                    if config.keep_bom && loaded.bom.is_some() {
+                        out.extend_from_slice("\u{FEFF}".as_bytes());
+                    }
+                    for (text, _) in &finished {
+                        out.extend_from_slice(text.as_bytes());
+                    }
+                    out
+                }
+            };
+            let entries: Vec<DocumentEntry> = finished.into_iter().map(|(_, e)| e).collect();
+            let to_stdout = write_doc(doc, config, &body, loaded.compression)?;
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            Ok((entries, to_stdout.then_some(body)))
+        })
+        .collect();
     let mut stdout_bytes = Vec::new();
     let mut entries: Vec<DocumentEntry> = Vec::new();
     let mut finished = 0;
@@ -558,6 +566,40 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         finished,
         total: docs.len(),
     })
+}
+
+/// Phase 2 for one unit: the single-document pipeline, its report (at `detail`), and
+/// what the decision pass needs of it. The clean text itself is dropped: it is rebuilt from
+/// the input when writing.
+fn clean_unit(
+    unit: Unit,
+    text: &str,
+    loaded: &Loaded,
+    options: &CleanOptions,
+    detail: ReportDetail,
+) -> CleanedUnit {
+    let mut cleaned = clean_text(text, options);
+    let report = DocumentReport::new(
+        unit.name.clone(),
+        loaded.encoding,
+        loaded.bom,
+        text,
+        &cleaned,
+        detail,
+    );
+    let signature = document_signature(&cleaned.text, options);
+    let (paragraphs, sketches) =
+        cross::UnitSketches::compact(std::mem::take(&mut cleaned.final_paragraphs));
+    CleanedUnit {
+        outcome: UnitOutcome {
+            unit,
+            live: std::mem::take(&mut cleaned.live),
+            paragraphs,
+            sketches,
+            signature,
+        },
+        report,
+    }
 }
 
 /// The MinHash signature of a whole clean text's shingles, when near matching is on and

@@ -79,7 +79,7 @@ impl CorpusReport {
             totals.duplicate_paragraphs += t.duplicate_paragraphs;
             totals.near_duplicate_paragraphs += t.near_duplicate_paragraphs;
             totals.cross_document_paragraphs += t.cross_document_paragraphs;
-            totals.documents_changed += usize::from(!r.removals.is_empty());
+            totals.documents_changed += usize::from(r.has_removals());
             if let Some((of, similarity)) = &entry.duplicate_of {
                 duplicate_documents.push(DuplicateDocument {
                     document: r.file.clone(),
@@ -177,7 +177,7 @@ impl CorpusReport {
             let _ = writeln!(out, "error: {}: {}", e.document, e.error);
         }
         for entry in &self.documents {
-            if !entry.report.removals.is_empty() {
+            if entry.report.has_removals() {
                 let _ = writeln!(
                     out,
                     "{}: {}",

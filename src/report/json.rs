@@ -84,22 +84,41 @@ pub struct Totals {
     pub bytes_removed: usize,
 }
 
+/// How much of a document's removals a report keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ReportDetail {
+    /// Counts only: nothing will print the removals (a batch without `--report` keeps
+    /// a few hundred bytes per document instead of a few hundred per removal).
+    Totals,
+    /// Every removal, without word diffs.
+    Removals,
+    /// Every removal, near duplicates with a word diff (a diff per removal: only when a
+    /// report will show them).
+    RemovalsWithDiffs,
+}
+
 impl DocumentReport {
-    /// Builds the report of a cleaned document. Word diffs of near duplicates cost a diff
-    /// per removal: `with_diffs` asks for them only when a report will show them.
+    /// Builds the report of a cleaned document.
     pub fn new(
         file: String,
         encoding: &'static str,
         bom: Option<crate::input::decode::Bom>,
         text: &str,
         cleaned: &Cleaned,
-        with_diffs: bool,
+        detail: ReportDetail,
     ) -> Self {
-        let lines = split_lines(text);
+        let with_diffs = detail == ReportDetail::RemovalsWithDiffs;
+        let lines = if detail == ReportDetail::Totals {
+            Vec::new()
+        } else {
+            split_lines(text)
+        };
         let one_based = |(a, b): (usize, usize)| [a + 1, b + 1];
+        let detailed = detail > ReportDetail::Totals;
         let mut removals: Vec<Removal> = cleaned
             .crumbs
             .iter()
+            .filter(|_| detailed)
             .map(|c| {
                 let line = lines[c.line];
                 Removal {
@@ -118,7 +137,7 @@ impl DocumentReport {
                 }
             })
             .collect();
-        removals.extend(cleaned.duplicates.iter().map(|d| {
+        removals.extend(cleaned.duplicates.iter().filter(|_| detailed).map(|d| {
             let original = range_text(one_based(d.original_lines));
             let (rule, reason, similarity, measure, diff) = match d.kind {
                 MatchKind::Exact => (
@@ -180,6 +199,7 @@ impl DocumentReport {
             sections: cleaned
                 .sections
                 .iter()
+                .filter(|_| detailed)
                 .map(|s| Section {
                     lines: one_based(s.lines),
                     repeats: one_based(s.original_lines),
@@ -199,6 +219,14 @@ impl DocumentReport {
                 bytes_removed: cleaned.bytes_removed,
             },
         }
+    }
+}
+
+impl DocumentReport {
+    /// Whether anything was removed (whatever the report's detail).
+    pub fn has_removals(&self) -> bool {
+        let t = &self.totals;
+        t.crumb_lines + t.duplicate_paragraphs + t.cross_document_paragraphs > 0
     }
 }
 

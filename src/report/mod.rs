@@ -11,7 +11,7 @@ pub mod json;
 mod summary;
 
 pub use diff::unified_diff;
-pub use json::{json_report, DocumentReport};
+pub use json::{json_report, DocumentReport, ReportDetail};
 pub use summary::{stats_line, text_report};
 
 use std::path::Path;
