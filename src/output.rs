@@ -29,28 +29,70 @@ pub enum Durability {
 /// Writes `bytes` to `path` atomically. An existing target keeps its permissions; a new
 /// one gets the usual `rw-r--r--`.
 pub fn write_atomic(path: &Path, bytes: &[u8], durability: Durability) -> Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    temp.write_all(bytes)?;
-    temp.flush()?;
-    let permissions = fs::metadata(path)
-        .map(|meta| meta.permissions())
-        .ok()
-        .or_else(default_permissions);
-    if let Some(permissions) = permissions {
-        fs::set_permissions(temp.path(), permissions)?;
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)?;
+    file.commit(durability)
+}
+
+/// A file written in pieces that appears at its path whole, or not at all: a temporary
+/// file in the target's directory until [`AtomicFile::commit`]; dropped uncommitted, it is
+/// removed.
+pub struct AtomicFile {
+    temp: tempfile::NamedTempFile,
+    buffer: std::io::BufWriter<fs::File>,
+    target: std::path::PathBuf,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> Result<Self> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir)
+            .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+        let buffer = std::io::BufWriter::with_capacity(1 << 16, temp.as_file().try_clone()?);
+        Ok(Self {
+            temp,
+            buffer,
+            target: path.to_path_buf(),
+        })
     }
-    if durability == Durability::Synced {
-        temp.as_file().sync_all()?;
+
+    /// Flushes, gives the file the target's permissions (or `rw-r--r--`), syncs it if
+    /// asked, and renames it over the target.
+    pub fn commit(self, durability: Durability) -> Result<()> {
+        let Self {
+            temp,
+            buffer,
+            target,
+        } = self;
+        buffer.into_inner().map_err(|e| e.into_error())?;
+        let permissions = fs::metadata(&target)
+            .map(|meta| meta.permissions())
+            .ok()
+            .or_else(default_permissions);
+        if let Some(permissions) = permissions {
+            fs::set_permissions(temp.path(), permissions)?;
+        }
+        if durability == Durability::Synced {
+            temp.as_file().sync_all()?;
+        }
+        temp.persist(&target).map_err(|e| e.error)?;
+        Ok(())
     }
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.buffer.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.buffer.flush()
+    }
 }
 
 /// Permissions of a new output: `rw-r--r--` rather than the temporary file's `rw-------`.

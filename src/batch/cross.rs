@@ -327,8 +327,7 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
                     if slot.is_none() {
                         *slot = Some(CrossMatch {
                             unit: v,
-                            paragraph: p
-                                .min(units[v].paragraphs.len().saturating_sub(1)),
+                            paragraph: p.min(units[v].paragraphs.len().saturating_sub(1)),
                             kind: MatchKind::Near(Similarity {
                                 value,
                                 measure: Measure::Jaccard,

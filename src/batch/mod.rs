@@ -12,14 +12,14 @@
 //! 4. *write* (parallel): re-read each document, apply both sets of decisions, write.
 
 pub mod cross;
+pub mod load;
 
 use crate::config::Destination;
 use crate::crumbs::template_key;
-use crate::input::compress::{compress, decompress};
-use crate::input::decode::{decode, Bom, DecodeOptions, Decoding};
-use crate::input::jsonl;
+use crate::input::compress::Encoder;
+use crate::input::decode::DecodeOptions;
 use crate::input::sources::{expand, Compression, InputDoc, SourceOptions};
-use crate::output::Durability;
+use crate::output::{AtomicFile, Durability};
 use crate::pipeline::{clean_text, reassemble, CleanOptions};
 use crate::report::corpus::{CorpusReport, DocumentEntry};
 use crate::report::{DocumentReport, ReportDetail, ReportFormat};
@@ -142,45 +142,6 @@ pub struct BatchResult {
     pub total: usize,
 }
 
-/// A document's units as decoded text: `(unit text, record)`.
-struct Loaded {
-    texts: Vec<String>,
-    records: Option<Vec<jsonl::Record>>,
-    encoding: &'static str,
-    bom: Option<Bom>,
-    compression: Compression,
-}
-
-enum Load {
-    Ok(Loaded),
-    Binary(usize),
-}
-
-/// Decompresses, decodes and (for JSONL) parses a document's raw bytes.
-fn parse_doc(raw: Vec<u8>, doc: &InputDoc, config: &BatchConfig) -> Result<Load> {
-    let bytes = decompress(raw, doc.compression)?;
-    let decoded = match decode(&bytes, &config.decode)? {
-        Decoding::Text(d) => d,
-        Decoding::Binary { byte_offset } => return Ok(Load::Binary(byte_offset)),
-    };
-    let (texts, records) = if doc.jsonl {
-        let records = jsonl::parse(&decoded.text, &config.text_field, &config.id_field)?;
-        (
-            records.iter().map(|r| r.text.clone()).collect(),
-            Some(records),
-        )
-    } else {
-        (vec![decoded.text.into_owned()], None)
-    };
-    Ok(Load::Ok(Loaded {
-        texts,
-        records,
-        encoding: decoded.encoding,
-        bom: decoded.bom,
-        compression: doc.compression,
-    }))
-}
-
 /// Refuses outputs that would overwrite or feed back into inputs.
 fn check_outputs(docs: &[InputDoc], config: &BatchConfig) -> Result<()> {
     if let BatchOutput::Dir(dir) = &config.output {
@@ -284,14 +245,8 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     } else {
         None
     };
-    let load_doc = |doc: &InputDoc| -> Result<Load> {
-        let raw = match (&doc.path, &stdin_cache) {
-            (Some(path), _) => std::fs::read(path)?,
-            (None, Some(bytes)) => bytes.clone(),
-            (None, None) => Vec::new(),
-        };
-        parse_doc(raw, doc, config)
-    };
+    let stdin_bytes = stdin_cache.as_deref();
+
     let progress = progress_bar(config, docs.len() as u64 * 3);
 
     // Phase 1: template lines.
@@ -302,19 +257,35 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             .map(|doc| {
                 let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
                 let mut units = 0;
-                if let Ok(Load::Ok(loaded)) = load_doc(doc) {
-                    units = loaded.texts.len();
-                    for text in &loaded.texts {
-                        let keys: FxHashSet<u64> = text.lines().filter_map(template_key).collect();
-                        for key in keys {
-                            *counts.entry(key).or_default() += 1;
+                let read = load::for_each_chunk(
+                    &load::Origin {
+                        doc,
+                        stdin: stdin_bytes,
+                    },
+                    config,
+                    &mut |loaded| {
+                        units += loaded.texts.len();
+                        let per_text: Vec<FxHashSet<u64>> = loaded
+                            .texts
+                            .par_iter()
+                            .map(|text| text.lines().filter_map(template_key).collect())
+                            .collect();
+                        for keys in per_text {
+                            for key in keys {
+                                *counts.entry(key).or_default() += 1;
+                            }
                         }
-                    }
-                }
+                        Ok(())
+                    },
+                );
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
-                (counts, units)
+                // A document that cannot be read whole counts for nothing.
+                match read {
+                    Ok(load::Ending::Complete) => (counts, units),
+                    _ => (FxHashMap::default(), 0),
+                }
             })
             .reduce(
                 || (FxHashMap::default(), 0),
@@ -358,24 +329,24 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             if interrupt.load(Ordering::Relaxed) {
                 return Ok(None);
             }
-            let outcome = match load_doc(doc)? {
-                Load::Binary(offset) => Ok(Some((
-                    Vec::new(),
-                    Some(format!(
-                        "binary file (NUL byte at offset {offset}), skipped"
-                    )),
-                ))),
-                Load::Ok(loaded) => {
+            let mut outcomes: Vec<CleanedUnit> = Vec::new();
+            let ending = load::for_each_chunk(
+                &load::Origin {
+                    doc,
+                    stdin: stdin_bytes,
+                },
+                config,
+                &mut |loaded| {
                     // Records of a corpus are cleaned in parallel too: a JSONL file is one
                     // document with many units.
-                    let outcomes = loaded
+                    let chunk: Vec<CleanedUnit> = loaded
                         .texts
                         .par_iter()
                         .enumerate()
                         .map(|(r, text)| {
                             let unit = Unit {
                                 doc: d,
-                                record: loaded.records.as_ref().map(|_| r),
+                                record: loaded.records.as_ref().map(|_| loaded.first + r),
                                 name: match &loaded.records {
                                     Some(records) => {
                                         format!("{}#{}", doc.display_name(), records[r].id)
@@ -386,13 +357,22 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                             clean_unit(unit, text, &loaded, &clean_options, detail)
                         })
                         .collect();
-                    Ok(Some((outcomes, None)))
-                }
-            };
+                    outcomes.extend(chunk);
+                    Ok(())
+                },
+            )?;
             if let Some(bar) = &progress {
                 bar.inc(1);
             }
-            outcome
+            Ok(Some(match ending {
+                load::Ending::Complete => (outcomes, None),
+                load::Ending::Binary(offset) => (
+                    Vec::new(),
+                    Some(format!(
+                        "binary file (NUL byte at offset {offset}), skipped"
+                    )),
+                ),
+            }))
         })
         .collect();
 
@@ -435,108 +415,143 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
 
     // Phase 4: write, in parallel; a document is written whole or not at all.
     // Each document takes its units' reports to complete them.
-    let mut per_doc: Vec<Vec<(usize, DocumentReport)>> = (0..docs.len()).map(|_| Vec::new()).collect();
+    let mut per_doc: Vec<Vec<(usize, DocumentReport)>> =
+        (0..docs.len()).map(|_| Vec::new()).collect();
     for (u, report) in reports.into_iter().enumerate() {
         per_doc[units[u].unit.doc].push((u, report));
     }
+    let stdout = std::sync::Mutex::new(std::io::BufWriter::with_capacity(
+        1 << 16,
+        std::io::stdout(),
+    ));
     // Reports are built from the text as read here, before any in-place rewrite.
-    type Written = (Vec<DocumentEntry>, Option<Vec<u8>>);
-    let outputs: Vec<Result<Written>> = docs
-        .par_iter()
-        .zip(per_doc.into_par_iter())
-        .enumerate()
-        .map(|(d, (doc, doc_units))| {
-            if failed_docs.contains(&d) || interrupt.load(Ordering::Relaxed) {
-                return Ok((Vec::new(), None));
-            }
-            let Load::Ok(loaded) = load_doc(doc)? else {
-                return Ok((Vec::new(), None));
-            };
-            // Per unit (in parallel for the records of a corpus): its clean text and its
-            // completed report.
-            let finished: Vec<(String, DocumentEntry)> = doc_units
-                .into_par_iter()
-                .zip(loaded.texts.par_iter())
-                .map(|((u, mut report), text)| {
-                    let outcome = &units[u];
-                    let clean = reassemble(
-                        text,
-                        &outcome.live,
-                        &cross.dropped_paragraphs(u),
-                        clean_options.split,
-                    );
-                    report.bytes_out = clean.len();
-                    cross.annotate(u, &units, &mut report, text, detail);
-                    let entry = DocumentEntry {
-                        id: outcome.unit.record.and_then(|r| {
-                            loaded.records.as_ref().map(|records| records[r].id.clone())
-                        }),
-                        report,
-                        duplicate_of: cross
-                            .duplicate_document(u)
-                            .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
-                    };
-                    (clean, entry)
-                })
-                .collect();
-            let body: Vec<u8> = match &loaded.records {
-                Some(records) => {
-                    let lines: Vec<Option<String>> = records
-                        .par_iter()
-                        .zip(finished.par_iter())
-                        .map(|(record, (text, entry))| {
-                            let duplicate = entry.duplicate_of.is_some();
-                            if config.drop_empty && (text.trim().is_empty() || duplicate) {
-                                return None;
-                            }
-                            let mut line = record.with_text(&config.text_field, text);
-                            line.push('\n');
-                            Some(line)
-                        })
-                        .collect();
-                    lines.into_iter().flatten().collect::<String>().into_bytes()
-                }
-                None => {
-                    let mut out = Vec::new();
-                    if config.keep_bom && loaded.bom.is_some() {
-                        out.extend_from_slice("\u{FEFF}".as_bytes());
+    let write_one = |d: usize, doc: &InputDoc, doc_units: Vec<(usize, DocumentReport)>| {
+        if failed_docs.contains(&d) || interrupt.load(Ordering::Relaxed) {
+            return Ok(Vec::new());
+        }
+        let mut sink = Sink::open(doc, config, &stdout)?;
+        let mut pending = doc_units.into_iter();
+        let mut entries: Vec<DocumentEntry> = Vec::new();
+        let ending = load::for_each_chunk(
+            &load::Origin {
+                doc,
+                stdin: stdin_bytes,
+            },
+            config,
+            &mut |loaded| {
+                // Per unit (in parallel for the records of a corpus): its clean text and its
+                // completed report.
+                let mine: Vec<(usize, DocumentReport)> =
+                    pending.by_ref().take(loaded.texts.len()).collect();
+                let finished: Vec<(String, DocumentEntry)> = mine
+                    .into_par_iter()
+                    .zip(loaded.texts.par_iter())
+                    .enumerate()
+                    .map(|(r, ((u, mut report), text))| {
+                        let outcome = &units[u];
+                        let clean = reassemble(
+                            text,
+                            &outcome.live,
+                            &cross.dropped_paragraphs(u),
+                            clean_options.split,
+                        );
+                        report.bytes_out = clean.len();
+                        cross.annotate(u, &units, &mut report, text, detail);
+                        let entry = DocumentEntry {
+                            id: loaded.records.as_ref().map(|records| records[r].id.clone()),
+                            report,
+                            duplicate_of: cross
+                                .duplicate_document(u)
+                                .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
+                        };
+                        (clean, entry)
+                    })
+                    .collect();
+                match &loaded.records {
+                    Some(records) => {
+                        let lines: Vec<Option<String>> = records
+                            .par_iter()
+                            .zip(finished.par_iter())
+                            .map(|(record, (text, entry))| {
+                                let duplicate = entry.duplicate_of.is_some();
+                                if config.drop_empty && (text.trim().is_empty() || duplicate) {
+                                    return None;
+                                }
+                                let mut line = record.with_text(&config.text_field, text);
+                                line.push('\n');
+                                Some(line)
+                            })
+                            .collect();
+                        for line in lines.iter().flatten() {
+                            sink.write(line.as_bytes())?;
+                        }
                     }
-                    for (text, _) in &finished {
-                        out.extend_from_slice(text.as_bytes());
+                    None => {
+                        if config.keep_bom && loaded.bom.is_some() {
+                            sink.write("\u{FEFF}".as_bytes())?;
+                        }
+                        for (text, _) in &finished {
+                            sink.write(text.as_bytes())?;
+                        }
                     }
-                    out
                 }
-            };
-            let entries: Vec<DocumentEntry> = finished.into_iter().map(|(_, e)| e).collect();
-            let to_stdout = write_doc(doc, config, &body, loaded.compression)?;
-            if let Some(bar) = &progress {
-                bar.inc(1);
+                entries.extend(finished.into_iter().map(|(_, e)| e));
+                Ok(())
+            },
+        )?;
+        if !matches!(ending, load::Ending::Complete) {
+            bail!("changed while being cleaned (now binary); not written");
+        }
+        sink.finish()?;
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+        Ok(entries)
+    };
+    let outputs: Vec<Result<Vec<DocumentEntry>>> = if config.output == BatchOutput::Stdout {
+        // Standard output takes documents one after another, in input order.
+        let mut outputs = Vec::new();
+        for ((d, doc), doc_units) in docs.iter().enumerate().zip(per_doc) {
+            let result = write_one(d, doc, doc_units);
+            let fatal = matches!(&result, Err(e) if e.downcast_ref::<StdoutError>().is_some());
+            outputs.push(result);
+            if fatal {
+                break;
             }
-            Ok((entries, to_stdout.then_some(body)))
-        })
-        .collect();
-    let mut stdout_bytes = Vec::new();
+        }
+        outputs
+    } else {
+        docs.par_iter()
+            .zip(per_doc.into_par_iter())
+            .enumerate()
+            .map(|(d, (doc, doc_units))| write_one(d, doc, doc_units))
+            .collect()
+    };
     let mut entries: Vec<DocumentEntry> = Vec::new();
     let mut finished = 0;
     for (d, result) in outputs.into_iter().enumerate() {
         match result {
-            Ok((doc_entries, body)) => {
+            Ok(doc_entries) => {
                 finished += usize::from(!doc_entries.is_empty());
                 entries.extend(doc_entries);
-                stdout_bytes.extend(body);
             }
+            Err(e) if e.downcast_ref::<StdoutError>().is_some() => return Err(e),
             Err(e) => errors.push(DocError {
                 name: docs[d].display_name(),
                 message: format!("{e:#}"),
             }),
         }
     }
+    {
+        use std::io::Write;
+        stdout
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .flush()
+            .map_err(|e| anyhow::Error::new(e).context(StdoutError))?;
+    }
     if let Some(bar) = &progress {
         bar.finish_and_clear();
-    }
-    if config.output == BatchOutput::Stdout {
-        let all: Vec<u8> = stdout_bytes.concat();
-        crate::write_to(&Destination::Stdout, &all)?;
     }
 
     let report = CorpusReport::new(
@@ -574,7 +589,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
 fn clean_unit(
     unit: Unit,
     text: &str,
-    loaded: &Loaded,
+    loaded: &load::Loaded,
     options: &CleanOptions,
     detail: ReportDetail,
 ) -> CleanedUnit {
@@ -613,55 +628,108 @@ fn document_signature(clean: &str, options: &CleanOptions) -> Option<Vec<u64>> {
     })
 }
 
-/// Writes one document's clean bytes where the batch sends them; `true` if they go to
-/// standard output (collected and written in input order by the caller).
-fn write_doc(
-    doc: &InputDoc,
-    config: &BatchConfig,
-    body: &[u8],
-    compression: Compression,
-) -> Result<bool> {
-    let compression = if config.decompress {
-        Compression::None
-    } else {
-        compression
-    };
-    match &config.output {
-        BatchOutput::None => Ok(false),
-        BatchOutput::Stdout => Ok(true),
-        BatchOutput::File(target) => {
-            let bytes = compress(body, compression)?;
-            crate::output::write_atomic(target, &bytes, Durability::Synced)
-                .with_context(|| target.display().to_string())?;
-            Ok(false)
-        }
-        BatchOutput::Dir(dir) => {
-            let target = dir.join(output_name(doc, config));
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).with_context(|| parent.display().to_string())?;
+/// Where one document's clean bytes go, written a chunk at a time.
+enum Sink<'o> {
+    /// `check`: nowhere.
+    Nowhere,
+    /// Standard output, in input order (the caller writes documents one after another).
+    Stdout(&'o std::sync::Mutex<std::io::BufWriter<std::io::Stdout>>),
+    /// A file that appears whole when the document is done.
+    File {
+        file: Encoder<AtomicFile>,
+        durability: Durability,
+        target: PathBuf,
+    },
+}
+
+impl<'o> Sink<'o> {
+    fn open(
+        doc: &InputDoc,
+        config: &BatchConfig,
+        stdout: &'o std::sync::Mutex<std::io::BufWriter<std::io::Stdout>>,
+    ) -> Result<Self> {
+        let compression = if config.decompress {
+            Compression::None
+        } else {
+            doc.compression
+        };
+        let (target, durability) = match &config.output {
+            BatchOutput::None => return Ok(Self::Nowhere),
+            BatchOutput::Stdout => return Ok(Self::Stdout(stdout)),
+            BatchOutput::File(target) => (target.clone(), Durability::Synced),
+            BatchOutput::Dir(dir) => {
+                let target = dir.join(output_name(doc, config));
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| parent.display().to_string())?;
+                }
+                let durability = if config.fsync {
+                    Durability::Synced
+                } else {
+                    Durability::Renamed
+                };
+                (target, durability)
             }
-            let bytes = compress(body, compression)?;
-            let durability = if config.fsync {
-                Durability::Synced
-            } else {
-                Durability::Renamed
-            };
-            crate::output::write_atomic(&target, &bytes, durability)
-                .with_context(|| target.display().to_string())?;
-            Ok(false)
+            BatchOutput::InPlace => {
+                let path = doc
+                    .path
+                    .as_ref()
+                    .ok_or_else(|| anyhow!("--in-place cannot rewrite standard input"))?;
+                // Follow a symlink to its target, so the link stays a link.
+                let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                (target, Durability::Synced)
+            }
+        };
+        let file = AtomicFile::create(&target)
+            .and_then(|f| Encoder::new(f, compression))
+            .with_context(|| target.display().to_string())?;
+        Ok(Self::File {
+            file,
+            durability,
+            target,
+        })
+    }
+
+    /// Writes a piece. Standard output's errors are marked [`StdoutError`]: they end the
+    /// batch (a closed pipe ends it quietly), where a file's error fails its document only.
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        use std::io::Write;
+        match self {
+            Self::Nowhere => Ok(()),
+            Self::Stdout(out) => out
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .write_all(bytes)
+                .map_err(|e| anyhow::Error::new(e).context(StdoutError)),
+            Self::File { file, target, .. } => file
+                .write_all(bytes)
+                .with_context(|| target.display().to_string()),
         }
-        BatchOutput::InPlace => {
-            let path = doc
-                .path
-                .as_ref()
-                .ok_or_else(|| anyhow!("--in-place cannot rewrite standard input"))?;
-            // Follow a symlink to its target, so the link stays a link.
-            let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-            let bytes = compress(body, compression)?;
-            crate::output::write_atomic(&target, &bytes, Durability::Synced)
-                .with_context(|| target.display().to_string())?;
-            Ok(false)
+    }
+
+    /// Makes the document's output whole: the file renamed into place.
+    fn finish(self) -> Result<()> {
+        match self {
+            Self::Nowhere | Self::Stdout(_) => Ok(()),
+            Self::File {
+                file,
+                durability,
+                target,
+            } => file
+                .finish()
+                .and_then(|f| f.commit(durability))
+                .with_context(|| target.display().to_string()),
         }
+    }
+}
+
+/// Marks a failure to write standard output.
+#[derive(Debug)]
+struct StdoutError;
+
+impl std::fmt::Display for StdoutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<stdout>")
     }
 }
 

@@ -24,6 +24,54 @@ pub fn decompress(bytes: Vec<u8>, compression: Compression) -> Result<Vec<u8>> {
     }
 }
 
+/// A writer that compresses what it is given the way an input was stored, for outputs
+/// written a chunk at a time. Deterministic: no timestamps or names.
+pub enum Encoder<W: Write> {
+    Plain(W),
+    Gzip(flate2::write::GzEncoder<W>),
+    Zstd(zstd::stream::write::Encoder<'static, W>),
+}
+
+impl<W: Write> Encoder<W> {
+    pub fn new(inner: W, compression: Compression) -> Result<Self> {
+        Ok(match compression {
+            Compression::None => Self::Plain(inner),
+            Compression::Gzip => Self::Gzip(flate2::write::GzEncoder::new(
+                inner,
+                flate2::Compression::default(),
+            )),
+            Compression::Zstd => Self::Zstd(zstd::stream::write::Encoder::new(inner, 3)?),
+        })
+    }
+
+    /// Ends the compressed stream; returns the inner writer.
+    pub fn finish(self) -> Result<W> {
+        Ok(match self {
+            Self::Plain(w) => w,
+            Self::Gzip(e) => e.finish()?,
+            Self::Zstd(e) => e.finish()?,
+        })
+    }
+}
+
+impl<W: Write> Write for Encoder<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Self::Plain(w) => w.write(buf),
+            Self::Gzip(e) => e.write(buf),
+            Self::Zstd(e) => e.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Self::Plain(w) => w.flush(),
+            Self::Gzip(e) => e.flush(),
+            Self::Zstd(e) => e.flush(),
+        }
+    }
+}
+
 /// Compresses `bytes` the same way an input was. Deterministic: no timestamps or names.
 pub fn compress(bytes: &[u8], compression: Compression) -> Result<Vec<u8>> {
     match compression {

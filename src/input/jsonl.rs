@@ -34,36 +34,62 @@ impl Record {
 /// Parses a corpus. A line that is not a JSON object with a string text field is an error
 /// naming its line number; blank lines are skipped.
 pub fn parse(content: &str, text_field: &str, id_field: &str) -> Result<Vec<Record>> {
-    let mut records = Vec::new();
-    for (n, line) in content.split('\n').enumerate() {
-        let line_no = n + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value: Value = serde_json::from_str(line)
-            .map_err(|e| anyhow!("line {line_no}: not valid JSON ({e})"))?;
-        let Value::Object(fields) = value else {
-            bail!("line {line_no}: not a JSON object");
-        };
-        let text = match fields.get(text_field) {
-            Some(Value::String(text)) => text.clone(),
-            Some(_) => bail!("line {line_no}: field {text_field:?} is not a string"),
-            None => bail!("line {line_no}: no field {text_field:?} (set it with --text-field)"),
-        };
-        let id = match fields.get(id_field) {
-            Some(Value::String(id)) => id.clone(),
-            Some(Value::Number(id)) => id.to_string(),
-            _ => format!("line {line_no}"),
-        };
-        records.push(Record {
-            line: line_no,
-            id,
-            text,
-            fields,
-        });
+    parse_lines(content, 1, text_field, id_field)
+}
+
+/// Parses the lines of a corpus from line number `first_line` on; the lines are parsed in
+/// parallel (their order kept), and the first bad line in line order is the error.
+pub fn parse_lines(
+    content: &str,
+    first_line: usize,
+    text_field: &str,
+    id_field: &str,
+) -> Result<Vec<Record>> {
+    use rayon::prelude::*;
+    let lines: Vec<&str> = content.split('\n').collect();
+    let parsed: Vec<Result<Option<Record>>> = lines
+        .par_iter()
+        .enumerate()
+        .with_min_len(64)
+        .map(|(n, line)| parse_line(line, first_line + n, text_field, id_field))
+        .collect();
+    parsed.into_iter().filter_map(Result::transpose).collect()
+}
+
+/// One line: a record, nothing for a blank line, or an error naming the line.
+fn parse_line(
+    line: &str,
+    line_no: usize,
+    text_field: &str,
+    id_field: &str,
+) -> Result<Option<Record>> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.trim().is_empty() {
+        return Ok(None);
     }
-    Ok(records)
+    let value: Value =
+        serde_json::from_str(line).map_err(|e| anyhow!("line {line_no}: not valid JSON ({e})"))?;
+    let Value::Object(mut fields) = value else {
+        bail!("line {line_no}: not a JSON object");
+    };
+    let id = match fields.get(id_field) {
+        Some(Value::String(id)) => id.clone(),
+        Some(Value::Number(id)) => id.to_string(),
+        _ => format!("line {line_no}"),
+    };
+    // The text moves out of the fields (a placeholder keeps its place in the key order):
+    // a corpus's text is held once.
+    let text = match fields.get_mut(text_field) {
+        Some(Value::String(text)) => std::mem::take(text),
+        Some(_) => bail!("line {line_no}: field {text_field:?} is not a string"),
+        None => bail!("line {line_no}: no field {text_field:?} (set it with --text-field)"),
+    };
+    Ok(Some(Record {
+        line: line_no,
+        id,
+        text,
+        fields,
+    }))
 }
 
 #[cfg(test)]
