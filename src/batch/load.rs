@@ -212,16 +212,17 @@ mod tests {
     fn config() -> BatchConfig {
         use clap::Parser;
         crate::cli::Cli::try_parse_from(["unscrape", "clean", "--jsonl", "-"])
-            .and_then(|cli| Ok(cli.into_config()))
             .ok()
-            .and_then(|c| c.ok())
+            .and_then(|cli| cli.into_config().ok())
             .and_then(|c| c.batch)
             .expect("a JSONL batch configuration")
     }
 
-    /// Streams `bytes` in chunks of `chunk_bytes`: (first unit, ids, texts) per chunk, and
-    /// how it ended.
-    fn stream(bytes: &[u8], chunk_bytes: usize) -> Result<(Vec<(usize, Vec<String>)>, Ending)> {
+    /// Per chunk: its first unit, and `id=text` of each record.
+    type Chunks = Vec<(usize, Vec<String>)>;
+
+    /// Streams `bytes` in chunks of `chunk_bytes`.
+    fn stream(bytes: &[u8], chunk_bytes: usize) -> Result<(Chunks, Ending)> {
         let mut seen = Vec::new();
         let ending = stream_corpus(
             Box::new(bytes),
@@ -275,13 +276,19 @@ mod tests {
         let corpus = b"{\"text\":\"a\"}\n{\"text\":\"b\"}\n{broken\n";
         for size in [1, 1 << 20] {
             let err = stream(corpus, size).unwrap_err();
-            assert!(err.to_string().starts_with("line 3: not valid JSON"), "{err}");
+            assert!(
+                err.to_string().starts_with("line 3: not valid JSON"),
+                "{err}"
+            );
         }
         let mut bad = b"{\"text\":\"a\"}\n{\"text\":\"".to_vec();
         bad.extend([0xFF, b'"', b'}', b'\n']);
         for size in [1, 1 << 20] {
             let err = stream(&bad, size).unwrap_err();
-            assert!(err.to_string().contains("not valid UTF-8 at byte 22"), "{err}");
+            assert!(
+                err.to_string().contains("not valid UTF-8 at byte 22"),
+                "{err}"
+            );
         }
         let nul = b"{\"text\":\"a\"}\n{\"text\":\"\0\"}\n";
         for size in [1, 1 << 20] {

@@ -636,7 +636,7 @@ enum Sink<'o> {
     Stdout(&'o std::sync::Mutex<std::io::BufWriter<std::io::Stdout>>),
     /// A file that appears whole when the document is done.
     File {
-        file: Encoder<AtomicFile>,
+        file: Box<Encoder<AtomicFile>>,
         durability: Durability,
         target: PathBuf,
     },
@@ -683,6 +683,7 @@ impl<'o> Sink<'o> {
         let file = AtomicFile::create(&target)
             .and_then(|f| Encoder::new(f, compression))
             .with_context(|| target.display().to_string())?;
+        let file = Box::new(file);
         Ok(Self::File {
             file,
             durability,
