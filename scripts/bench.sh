@@ -1,51 +1,92 @@
 #!/usr/bin/env bash
-# Benchmark unscrape against awk '!seen[$0]++' on generated corpora of known duplicate rate.
+# Benchmark unscrape against the tools a user would reach for instead, on generated corpora
+# of known duplicate rate, and report MB/s, ratios and peak memory from one run.
 #
-#   scripts/bench.sh [SIZE...]        sizes for gen.py --target-bytes (default: 10M 100M)
+#   scripts/bench.sh [SIZE...]          sizes for gen.py --target-bytes (default: 10M 100M)
+#   BENCH_RUNS=5 scripts/bench.sh 1G    hyperfine runs per command (default 3)
 #
-# Needs python3, hyperfine and GNU time (Debian: apt-get install hyperfine time). Corpora
-# are generated deterministically (seeded) by ../shared/bench/gen.py into target/bench/ and
-# concatenated into one document (all.txt) per size: unscrape cleans it as one document,
-# so exact and near duplicates are searched across the whole corpus. Prints MB/s,
-# paragraphs/s and peak RSS, and the ratio to awk measured in the same run.
+# Needs python3, hyperfine, GNU time and gawk (Debian: apt-get install hyperfine time gawk).
+# Corpora are generated once, deterministically (seeded), by ../shared/bench/gen.py into
+# target/bench/corpus-SIZE/: docs/ (one file per document), docs.jsonl (the same documents
+# as a JSONL corpus) and all.txt (their concatenation, what the line-oriented peers read).
+#
+# Peers over all.txt: cat (the page cache's floor), openssl sha256 (hashing every byte once),
+# sort -u and gawk '!seen[$0]++' (exact line dedup), and a Python exact paragraph dedup with
+# hashlib (scripts/peers/exact_dedup.py). unscrape cleans the JSONL corpus (exact only;
+# crumbs and exact; defaults, near duplicates included) and the directory of documents.
+# Every command writes its output (to a file or /dev/null); results go to
+# target/bench/results-SIZE.md and .json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gen=../shared/bench/gen.py
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10M 100M)
-command -v hyperfine >/dev/null || { echo "hyperfine is missing (apt-get install hyperfine)" >&2; exit 2; }
+runs=${BENCH_RUNS:-3}
+for tool in python3 hyperfine gawk; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install hyperfine time gawk)" >&2; exit 2; }
+done
 [ -x /usr/bin/time ] || { echo "GNU time is missing (apt-get install time)" >&2; exit 2; }
 
 cargo build --release -q
 bin=$PWD/target/release/unscrape
-out=target/bench
-mkdir -p "$out"
+root=$PWD/target/bench
+mkdir -p "$root"
 
-printf '%-6s %-28s %10s %10s %12s %10s\n' size command median_s MB/s paragraphs/s peak_MB
 for size in "${sizes[@]}"; do
-  dir=$out/corpus-$size
-  if [ ! -f "$dir/all.txt" ]; then
-    python3 "$gen" --out "$dir" --target-bytes "$size" --concat --no-dir -q
+  dir=$root/corpus-$size
+  if [ ! -f "$dir/docs.jsonl" ] || [ ! -f "$dir/all.txt" ] || [ ! -d "$dir/docs" ]; then
+    echo "generating the $size corpus in $dir" >&2
+    python3 "$gen" --out "$dir" --target-bytes "$size" --jsonl --concat -q
   fi
-  corpus=$dir/all.txt
-  bytes=$(stat -c %s "$corpus")
-  # check exits 1 when it would remove something: that is the expected case here.
-  paragraphs=$( ("$bin" check "$corpus" -q --no-crumbs --no-near --report - --report-format json || [ $? -eq 1 ]) \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["paragraphs_in"])')
-  json=$out/hyperfine-$size.json
-  hyperfine --warmup 1 --runs 5 --style none --export-json "$json" \
-    -n "unscrape (near)" "$bin clean $corpus > /dev/null" \
-    -n "unscrape --no-near" "$bin clean --no-near $corpus > /dev/null" \
-    -n "awk '!seen[\$0]++'" "awk '!seen[\$0]++' $corpus > /dev/null" >/dev/null
-  for name in "unscrape (near)" "unscrape --no-near" "awk '!seen[\$0]++'"; do
-    case $name in
-      "unscrape (near)") cmd=("$bin" clean "$corpus") ;;
-      "unscrape --no-near") cmd=("$bin" clean --no-near "$corpus") ;;
-      *) cmd=(awk '!seen[$0]++' "$corpus") ;;
-    esac
-    peak_kb=$( { /usr/bin/time -v "${cmd[@]}" > /dev/null; } 2>&1 | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}')
-    median=$(python3 -c 'import json,sys; r=[x for x in json.load(open(sys.argv[1]))["results"] if x["command"]==sys.argv[2]][0]; print(r["median"])' "$json" "$name")
-    python3 -c 'import sys; s,n,b,p,m,k=sys.argv[1:]; m=float(m); print(f"{s:<6} {n:<28} {m:10.3f} {int(b)/m/1e6:10.1f} {int(p)/m:12.0f} {int(k)/1024:10.1f}")' \
-      "$size" "$name" "$bytes" "$paragraphs" "$median" "$peak_kb"
+  out=$root/out-$size
+  mkdir -p "$out"
+  bytes=$(stat -c %s "$dir/all.txt")
+  # name|command (run by bash; a "prepare" step clears a mirrored tree before each run)
+  commands=(
+    "cat|cat $dir/all.txt > /dev/null"
+    "openssl sha256|openssl sha256 $dir/all.txt > /dev/null"
+    "sort -u|sort -u $dir/all.txt > $out/sort.txt"
+    "gawk '!seen[\$0]++'|gawk '!seen[\$0]++' $dir/all.txt > $out/gawk.txt"
+    "python hashlib paragraphs|python3 scripts/peers/exact_dedup.py $dir/all.txt > $out/python.txt"
+    "unscrape --no-crumbs --no-near (JSONL)|$bin clean --no-crumbs --no-near $dir/docs.jsonl -o $out/exact.jsonl"
+    "unscrape --no-near (JSONL)|$bin clean --no-near $dir/docs.jsonl -o $out/no-near.jsonl"
+    "unscrape (JSONL)|$bin clean $dir/docs.jsonl -o $out/default.jsonl"
+    "unscrape --no-near (docs/ → dir)|rm -rf $out/tree && $bin clean --no-near $dir/docs -o $out/tree"
+    "unscrape (docs/ → dir)|rm -rf $out/tree && $bin clean $dir/docs -o $out/tree"
+  )
+  json=$root/results-$size.json
+  args=()
+  for entry in "${commands[@]}"; do
+    args+=(-n "${entry%%|*}" "${entry#*|}")
   done
+  echo "timing ${#commands[@]} commands on $size ($bytes bytes), $runs runs each" >&2
+  hyperfine --warmup 1 --runs "$runs" --style none --export-json "$json" "${args[@]}" >/dev/null
+  peaks=()
+  for entry in "${commands[@]}"; do
+    kb=$( { /usr/bin/time -f '%M' bash -c "${entry#*|}" ; } 2>&1 >/dev/null | tail -1)
+    peaks+=("$kb")
+  done
+  startup=""
+  if [ "$size" = "${sizes[0]}" ]; then
+    hyperfine -N --warmup 20 --runs 200 --style none --export-json "$root/startup.json" \
+      "$bin clean fixtures/seed/000_f5873f3689c82459.txt" >/dev/null
+    startup=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"]*1000)' "$root/startup.json")
+  fi
+  python3 - "$json" "$bytes" "$size" "$startup" "${peaks[@]}" <<'PY' | tee "$root/results-$size.md"
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+size_bytes, size, startup = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+peaks = [int(k) / 1024 for k in sys.argv[5:]]
+median = {r["command"]: r["median"] for r in results}
+gawk = next(v for k, v in median.items() if k.startswith("gawk"))
+sha = median["openssl sha256"]
+print(f"\n{size} corpus: {size_bytes / 1e6:.1f} MB; medians of {len(results[0]['times'])} runs\n")
+print("| command | median s | MB/s | × gawk | ÷ sha256 | peak MB |")
+print("|---|---:|---:|---:|---:|---:|")
+for r, peak in zip(results, peaks):
+    m = r["median"]
+    print(f"| {r['command']} | {m:.3f} | {size_bytes / m / 1e6:.1f} | {gawk / m:.2f} | {m / sha:.2f} | {peak:.0f} |")
+if startup:
+    print(f"\nstart-up: `unscrape clean` on the 5 KB seed document, median of 200 runs: {float(startup):.2f} ms")
+PY
 done

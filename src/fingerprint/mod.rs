@@ -64,6 +64,11 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// The ASCII characters `char::is_whitespace` accepts (vertical tab included).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
 /// Writes a key: white space collapses to one space, written only before the next
 /// non-space character, so runs of white space (and the joins between pieces) collapse and
 /// the key is trimmed. Counts the key's words as it closes each token, so the key is not
@@ -105,27 +110,46 @@ impl KeyWriter<'_> {
         }
     }
 
-    /// An ASCII word without white space, lower-cased in place.
-    fn push_ascii_word(&mut self, word: &str) {
+    /// A run of ASCII characters without white space, lower-cased in place.
+    fn push_ascii_run(&mut self, run: &str) {
         self.flush_space();
         let start = self.key.len();
-        self.key.push_str(word);
+        self.key.push_str(run);
         self.key[start..].make_ascii_lowercase();
     }
 
-    /// A word without white space of NFKC-stable text, lower-cased and folded.
-    fn push_stable_word(&mut self, word: &str) {
-        if word.is_ascii() {
-            return self.push_ascii_word(word);
-        }
-        self.flush_space();
-        for c in word.chars() {
-            if c.is_ascii() {
-                self.key.push(c.to_ascii_lowercase());
+    /// NFKC-stable text (ASCII included): runs of ASCII copied and lower-cased whole, other
+    /// characters lower-cased and folded one by one.
+    fn push_stable(&mut self, piece: &str) {
+        let bytes = piece.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                if is_ascii_space(b) {
+                    self.space();
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii() && !is_ascii_space(bytes[i]) {
+                    i += 1;
+                }
+                self.push_ascii_run(&piece[start..i]);
             } else {
-                // Lower-casing and folding never make white space of a character.
-                for lower in c.to_lowercase() {
-                    self.key.push(fold_char(lower));
+                // `i` is at a character boundary: every ASCII byte is one.
+                let Some(c) = piece[i..].chars().next() else {
+                    break;
+                };
+                i += c.len_utf8();
+                if c.is_whitespace() {
+                    self.space();
+                } else {
+                    self.flush_space();
+                    // Lower-casing and folding never make white space of a character.
+                    for lower in c.to_lowercase() {
+                        self.key.push(fold_char(lower));
+                    }
                 }
             }
         }
@@ -148,26 +172,13 @@ pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut S
         words: 0,
     };
     for piece in pieces {
-        if piece.is_ascii() {
-            // ASCII is already NFKC and folds by itself: copy whole words and lower-case
-            // them in place. The separators are exactly the ASCII characters
-            // `char::is_whitespace` accepts (vertical tab included).
-            for word in piece
-                .split([' ', '\t', '\n', '\x0B', '\x0C', '\r'])
-                .filter(|w| !w.is_empty())
-            {
-                out.push_ascii_word(word);
-                out.space();
-            }
-        } else if unicode_normalization::is_nfkc_quick(piece.chars())
-            == unicode_normalization::IsNormalized::Yes
+        // ASCII is NFKC; so is most other text (curly quotes and dashes are), which the
+        // quick check tells without allocating.
+        if piece.is_ascii()
+            || unicode_normalization::is_nfkc_quick(piece.chars())
+                == unicode_normalization::IsNormalized::Yes
         {
-            // Text that is already NFKC (most text: curly quotes and dashes are) needs no
-            // normalisation pass; the quick check answers without allocating.
-            for word in piece.split(char::is_whitespace).filter(|w| !w.is_empty()) {
-                out.push_stable_word(word);
-                out.space();
-            }
+            out.push_stable(piece);
         } else {
             for c in piece.nfkc() {
                 for lower in c.to_lowercase() {
