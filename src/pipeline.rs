@@ -136,6 +136,9 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     let mut paragraphs_in = None;
     let mut settled: Option<(Segmentation, Vec<Fingerprint>)> = None;
     let hasher = MinHasher::new(options.dedup.near.map_or(0, |near| near.signature_values));
+    // The previous pass's fingerprints, by paragraph: a paragraph a pass did not touch is
+    // not normalised, hashed and sketched again.
+    let mut previous = ReusableFingerprints::default();
 
     for _pass in 0..MAX_PASSES {
         // Detected on the live lines each pass, so the last pass sees exactly what a run
@@ -150,7 +153,8 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
         let seg = segment(text, &lines, &live, options.split);
         // The first pass segments the whole input: its paragraphs are the input's.
         paragraphs_in.get_or_insert(seg.paragraphs.len());
-        let fingerprints = fingerprint_paragraphs(text, &lines, &seg, &options.dedup, &hasher);
+        let fingerprints =
+            fingerprint_paragraphs(text, &lines, &seg, &options.dedup, &hasher, &mut previous);
         let paragraph_key = |p: usize| {
             let mut key = String::new();
             normalise_into(
@@ -224,11 +228,13 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
             settled = Some((seg, fingerprints));
             break;
         }
+        previous = ReusableFingerprints::new(&seg, fingerprints);
     }
 
     let (seg, fingerprints) = settled.unwrap_or_else(|| {
         let seg = segment(text, &lines, &live, options.split);
-        let fingerprints = fingerprint_paragraphs(text, &lines, &seg, &options.dedup, &hasher);
+        let fingerprints =
+            fingerprint_paragraphs(text, &lines, &seg, &options.dedup, &hasher, &mut previous);
         (seg, fingerprints)
     });
     let clean = assemble(text, &lines, &seg);
@@ -320,6 +326,37 @@ fn resolve_originals(duplicates: &mut [DuplicateRemoval]) {
     }
 }
 
+/// Fingerprints of a pass, to be taken by the next pass's identical paragraphs.
+///
+/// A paragraph is its set of live lines. Passes only ever remove lines, so a later
+/// paragraph with the same first line, last line and number of lines has the same lines
+/// (a subset of equal size), the same text and so the same fingerprint.
+#[derive(Default)]
+struct ReusableFingerprints {
+    by_lines: rustc_hash::FxHashMap<(usize, usize, usize), Fingerprint>,
+}
+
+impl ReusableFingerprints {
+    fn new(seg: &Segmentation, fingerprints: Vec<Fingerprint>) -> Self {
+        Self {
+            by_lines: seg
+                .paragraphs
+                .iter()
+                .map(|p| (p.first_line, p.last_line, p.members.len()))
+                .zip(fingerprints)
+                .collect(),
+        }
+    }
+
+    fn take(&mut self, paragraph: &crate::segment::Paragraph) -> Option<Fingerprint> {
+        self.by_lines.remove(&(
+            paragraph.first_line,
+            paragraph.last_line,
+            paragraph.members.len(),
+        ))
+    }
+}
+
 /// Fewest paragraphs a fingerprinting task takes.
 const MIN_PARAGRAPHS_PER_TASK: usize = 256;
 
@@ -331,13 +368,19 @@ fn fingerprint_paragraphs(
     seg: &Segmentation,
     dedup: &DedupOptions,
     hasher: &MinHasher,
+    previous: &mut ReusableFingerprints,
 ) -> Vec<Fingerprint> {
+    let known: Vec<Option<Fingerprint>> = seg.paragraphs.iter().map(|p| previous.take(p)).collect();
     seg.paragraphs
         .par_iter()
+        .zip(known)
         // Small documents stay on one thread: in a batch the documents are the parallel
         // work, and splitting a page of forty paragraphs costs more than it saves.
         .with_min_len(MIN_PARAGRAPHS_PER_TASK)
-        .map_init(String::new, |key, paragraph| {
+        .map_init(String::new, |key, (paragraph, known)| {
+            if let Some(fingerprint) = known {
+                return fingerprint;
+            }
             key.clear();
             let words = normalise_into(
                 seg.lines_of(paragraph)

@@ -143,14 +143,36 @@ fn stream_corpus(
     let mut first_unit = 0usize;
     let mut bom = None;
     let mut chunk: Vec<u8> = Vec::with_capacity(chunk_bytes + (1 << 16));
+    // Bytes read past the chunk's last line end: the start of the next chunk.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut at_end = false;
     loop {
         chunk.clear();
-        while chunk.len() < chunk_bytes {
-            let read = reader
-                .read_until(b'\n', &mut chunk)
-                .map_err(|e| stream_error(e, doc))?;
-            if read == 0 {
+        chunk.append(&mut carry);
+        // Read in bulk, then cut at the last line end: no per-line copying.
+        while chunk.len() < chunk_bytes && !at_end {
+            let buffer = reader.fill_buf().map_err(|e| stream_error(e, doc))?;
+            if buffer.is_empty() {
+                at_end = true;
                 break;
+            }
+            let n = buffer.len();
+            chunk.extend_from_slice(buffer);
+            reader.consume(n);
+        }
+        if !at_end {
+            match memchr::memrchr(b'\n', &chunk) {
+                Some(end) => carry.extend_from_slice(&chunk[end + 1..]),
+                // One line longer than a chunk: read on to its end.
+                None => {
+                    let read = reader
+                        .read_until(b'\n', &mut chunk)
+                        .map_err(|e| stream_error(e, doc))?;
+                    at_end = read == 0;
+                }
+            }
+            if let Some(end) = memchr::memrchr(b'\n', &chunk) {
+                chunk.truncate(end + 1);
             }
         }
         if chunk.is_empty() {
@@ -176,7 +198,7 @@ fn stream_corpus(
         let text = text.strip_suffix('\n').unwrap_or(text);
         let mut records =
             jsonl::parse_lines(text, next_line, &config.text_field, &config.id_field)?;
-        next_line += text.split('\n').count();
+        next_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
         offset += chunk.len();
         let texts: Vec<String> = records
             .iter_mut()

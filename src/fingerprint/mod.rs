@@ -72,71 +72,75 @@ fn is_ascii_space(b: u8) -> bool {
 /// Writes a key: white space collapses to one space, written only before the next
 /// non-space character, so runs of white space (and the joins between pieces) collapse and
 /// the key is trimmed. Counts the key's words as it closes each token, so the key is not
-/// scanned again for them.
-struct KeyWriter<'k> {
-    key: &'k mut String,
+/// scanned again for them. Works on bytes: ASCII (most of any key) costs a byte test and a
+/// push per byte.
+struct KeyWriter {
+    key: Vec<u8>,
     pending_space: bool,
     /// Where the token being written starts.
     token_start: usize,
+    /// The token so far is ASCII, and holds a letter or digit.
+    token_ascii: bool,
+    token_alnum: bool,
     words: usize,
 }
 
-impl KeyWriter<'_> {
+impl KeyWriter {
     fn space(&mut self) {
         self.pending_space = !self.key.is_empty();
     }
 
     fn close_token(&mut self) {
         if self.token_start < self.key.len() {
-            self.words += crate::text::token_words(&self.key[self.token_start..]);
+            self.words += if self.token_ascii {
+                usize::from(self.token_alnum)
+            } else {
+                std::str::from_utf8(&self.key[self.token_start..])
+                    .map_or(0, crate::text::token_words)
+            };
         }
+        self.token_ascii = true;
+        self.token_alnum = false;
     }
 
     fn flush_space(&mut self) {
         if self.pending_space {
             self.close_token();
-            self.key.push(' ');
+            self.key.push(b' ');
             self.token_start = self.key.len();
             self.pending_space = false;
         }
+    }
+
+    fn push_char(&mut self, c: char) {
+        self.flush_space();
+        self.token_ascii = false;
+        let mut utf8 = [0u8; 4];
+        self.key
+            .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
     }
 
     fn push(&mut self, c: char) {
         if c.is_whitespace() {
             self.space();
         } else {
-            self.flush_space();
-            self.key.push(c);
+            self.push_char(c);
         }
     }
 
-    /// A run of ASCII characters without white space, lower-cased in place.
-    fn push_ascii_run(&mut self, run: &str) {
-        self.flush_space();
-        let start = self.key.len();
-        self.key.push_str(run);
-        self.key[start..].make_ascii_lowercase();
-    }
-
-    /// NFKC-stable text (ASCII included): runs of ASCII copied and lower-cased whole, other
-    /// characters lower-cased and folded one by one.
+    /// NFKC-stable text (ASCII included): runs of ASCII through [`Self::push_ascii`],
+    /// other characters lower-cased and folded one by one.
     fn push_stable(&mut self, piece: &str) {
         let bytes = piece.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
-            if b.is_ascii() {
-                if is_ascii_space(b) {
-                    self.space();
-                    i += 1;
-                    continue;
-                }
-                let start = i;
-                while i < bytes.len() && bytes[i].is_ascii() && !is_ascii_space(bytes[i]) {
-                    i += 1;
-                }
-                self.push_ascii_run(&piece[start..i]);
-            } else {
+            let run = bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii())
+                .unwrap_or(bytes.len() - i);
+            self.push_ascii(&bytes[i..i + run]);
+            i += run;
+            if i < bytes.len() {
                 // `i` is at a character boundary: every ASCII byte is one.
                 let Some(c) = piece[i..].chars().next() else {
                     break;
@@ -145,30 +149,74 @@ impl KeyWriter<'_> {
                 if c.is_whitespace() {
                     self.space();
                 } else {
-                    self.flush_space();
                     // Lower-casing and folding never make white space of a character.
                     for lower in c.to_lowercase() {
-                        self.key.push(fold_char(lower));
+                        self.push_char(fold_char(lower));
                     }
                 }
             }
         }
     }
 
-    fn finish(mut self) -> u32 {
+    /// ASCII bytes, lower-cased, white space collapsed. The hottest loop of exact
+    /// matching: its state lives in locals (registers), not in `self`, while it runs.
+    fn push_ascii(&mut self, run: &[u8]) {
+        let mut pending = self.pending_space;
+        let mut alnum = self.token_alnum;
+        let mut ascii = self.token_ascii;
+        let mut words = self.words;
+        let mut token_start = self.token_start;
+        let key = &mut self.key;
+        key.reserve(run.len() + 1);
+        for &b in run {
+            if is_ascii_space(b) {
+                pending = !key.is_empty();
+                continue;
+            }
+            if pending {
+                if token_start < key.len() {
+                    words += if ascii {
+                        usize::from(alnum)
+                    } else {
+                        std::str::from_utf8(&key[token_start..]).map_or(0, crate::text::token_words)
+                    };
+                }
+                ascii = true;
+                alnum = false;
+                key.push(b' ');
+                token_start = key.len();
+                pending = false;
+            }
+            alnum |= b.is_ascii_alphanumeric();
+            key.push(b.to_ascii_lowercase());
+        }
+        self.pending_space = pending;
+        self.token_alnum = alnum;
+        self.token_ascii = ascii;
+        self.words = words;
+        self.token_start = token_start;
+    }
+
+    fn finish(mut self) -> (String, u32) {
         self.close_token();
-        self.words as u32
+        let words = self.words as u32;
+        // Only whole characters were written.
+        let key = String::from_utf8(self.key)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        (key, words)
     }
 }
 
 /// Appends the normalised key of `pieces` (joined by white space) to an empty `key`;
 /// returns its words (as [`count_words`] counts them).
 pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut String) -> u32 {
-    let token_start = key.len();
+    let bytes = std::mem::take(key).into_bytes();
     let mut out = KeyWriter {
-        key,
+        token_start: bytes.len(),
+        key: bytes,
         pending_space: false,
-        token_start,
+        token_ascii: true,
+        token_alnum: false,
         words: 0,
     };
     for piece in pieces {
@@ -188,7 +236,9 @@ pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut S
         }
         out.space();
     }
-    out.finish()
+    let (written, words) = out.finish();
+    *key = written;
+    words
 }
 
 /// The normalised key of a single piece of text.
