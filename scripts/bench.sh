@@ -4,6 +4,8 @@
 #
 #   scripts/bench.sh [SIZE...]          sizes for gen.py --target-bytes (default: 10M 100M)
 #   BENCH_RUNS=5 scripts/bench.sh 1G    hyperfine runs per command (default 3)
+#   BENCH_WARMUP=0                      warm-up runs per command (default 1)
+#   BENCH_SKIP='docs/'                  leave out the commands whose name matches (grep -E)
 #
 # Needs python3, hyperfine, GNU time and gawk (Debian: apt-get install hyperfine time gawk).
 # Corpora are generated once, deterministically (seeded), by ../shared/bench/gen.py into
@@ -22,6 +24,8 @@ gen=../shared/bench/gen.py
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10M 100M)
 runs=${BENCH_RUNS:-3}
+warmup=${BENCH_WARMUP:-1}
+skip=${BENCH_SKIP:-}
 for tool in python3 hyperfine gawk; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install hyperfine time gawk)" >&2; exit 2; }
 done
@@ -54,13 +58,20 @@ for size in "${sizes[@]}"; do
     "unscrape --no-near (docs/ → dir)|rm -rf $out/tree && $bin clean --no-near $dir/docs -o $out/tree"
     "unscrape (docs/ → dir)|rm -rf $out/tree && $bin clean $dir/docs -o $out/tree"
   )
+  if [ -n "$skip" ]; then
+    kept=()
+    for entry in "${commands[@]}"; do
+      printf '%s\n' "${entry%%|*}" | grep -Eq -- "$skip" || kept+=("$entry")
+    done
+    commands=("${kept[@]}")
+  fi
   json=$root/results-$size.json
   args=()
   for entry in "${commands[@]}"; do
     args+=(-n "${entry%%|*}" "${entry#*|}")
   done
   echo "timing ${#commands[@]} commands on $size ($bytes bytes), $runs runs each" >&2
-  hyperfine --warmup 1 --runs "$runs" --style none --export-json "$json" "${args[@]}" >/dev/null
+  hyperfine --warmup "$warmup" --runs "$runs" --style none --export-json "$json" "${args[@]}" >/dev/null
   peaks=()
   for entry in "${commands[@]}"; do
     kb=$( { /usr/bin/time -f '%M' bash -c "${entry#*|}" ; } 2>&1 >/dev/null | tail -1)
