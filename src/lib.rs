@@ -71,6 +71,9 @@ pub fn run(config: &Config) -> Result<Outcome> {
     if let Some(batch) = &config.batch {
         return run_batch(config, batch);
     }
+    if config.clean.crumbs.enabled {
+        crumbs::warm_up();
+    }
     let name = config.input.display_name();
     preflight(config)?;
 

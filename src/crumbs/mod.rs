@@ -157,6 +157,19 @@ pub struct CrumbOptions {
     pub template_lines: Option<std::sync::Arc<rustc_hash::FxHashSet<u64>>>,
 }
 
+/// Compiles the built-in patterns on other threads, now, so that compiling them (the
+/// largest part of a small run's start-up: Unicode-aware automata) overlaps reading,
+/// decoding and language detection instead of following them.
+pub fn warm_up() {
+    std::thread::spawn(|| {
+        interface::match_line("");
+    });
+    std::thread::spawn(|| {
+        nav::is_dateline("");
+        nav::is_comments_heading("");
+    });
+}
+
 /// Most words of a line that can be a template line.
 pub const TEMPLATE_MAX_WORDS: usize = 12;
 
