@@ -217,7 +217,10 @@ fn match_earlier(fingerprints: &[Fingerprint], options: &DedupOptions) -> Vec<Op
     let mut near = options.near.map(|o| {
         (
             o,
-            NearIndex::new(Bands::for_threshold(o.threshold, o.signature_values)),
+            NearIndex::with_capacity(
+                Bands::for_threshold(o.threshold, o.signature_values),
+                fingerprints.len(),
+            ),
         )
     });
     let mut matched = vec![None; fingerprints.len()];

@@ -117,10 +117,19 @@ pub struct NearIndex {
 
 impl NearIndex {
     pub fn new(layout: Bands) -> Self {
+        Self::with_capacity(layout, 0)
+    }
+
+    /// An index sized for `paragraphs` paragraphs: a document's index is built at once,
+    /// and growing its tables step by step rehashes every entry several times.
+    pub fn with_capacity(layout: Bands, paragraphs: usize) -> Self {
         Self {
             layout,
-            tables: vec![FxHashMap::default(); layout.bands],
-            entries: Vec::new(),
+            tables: vec![
+                FxHashMap::with_capacity_and_hasher(paragraphs, Default::default());
+                layout.bands
+            ],
+            entries: Vec::with_capacity(paragraphs * layout.bands),
             postings: FxHashMap::default(),
         }
     }

@@ -21,6 +21,14 @@ const PERMUTATION_SEED: u64 = 0x6d69_6e68_6173_6821; // "minhash!"
 pub fn shingle_words(key: &str) -> Vec<&str> {
     let mut words = Vec::new();
     for token in key.split(' ') {
+        if token.is_ascii() {
+            // No unspaced script, and ASCII letters and digits are all the alphanumerics.
+            let token = token.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            if !token.is_empty() {
+                words.push(token);
+            }
+            continue;
+        }
         let token = token.trim_matches(|c: char| !c.is_alphanumeric());
         if token.is_empty() {
             continue;
