@@ -6,6 +6,7 @@
 #   BENCH_RUNS=5 scripts/bench.sh 1G    hyperfine runs per command (default 3)
 #   BENCH_WARMUP=0                      warm-up runs per command (default 1)
 #   BENCH_SKIP='docs/'                  leave out the commands whose name matches (grep -E)
+#   BENCH_ONLY='docs/|gawk|sha256'      keep only the commands whose name matches (grep -E)
 #
 # Needs python3, hyperfine, GNU time and gawk (Debian: apt-get install hyperfine time gawk).
 # Corpora are generated once, deterministically (seeded), by ../shared/bench/gen.py into
@@ -26,6 +27,7 @@ sizes=("$@")
 runs=${BENCH_RUNS:-3}
 warmup=${BENCH_WARMUP:-1}
 skip=${BENCH_SKIP:-}
+only=${BENCH_ONLY:-}
 for tool in python3 hyperfine gawk; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install hyperfine time gawk)" >&2; exit 2; }
 done
@@ -45,7 +47,7 @@ for size in "${sizes[@]}"; do
   out=$root/out-$size
   mkdir -p "$out"
   bytes=$(stat -c %s "$dir/all.txt")
-  # name|command (run by bash; a "prepare" step clears a mirrored tree before each run)
+  # name|command|prepare (run by bash before each timed run, untimed: clearing a tree)
   commands=(
     "cat|cat $dir/all.txt > /dev/null"
     "openssl sha256|openssl sha256 $dir/all.txt > /dev/null"
@@ -55,26 +57,35 @@ for size in "${sizes[@]}"; do
     "unscrape --no-crumbs --no-near (JSONL)|$bin clean --no-crumbs --no-near $dir/docs.jsonl -o $out/exact.jsonl"
     "unscrape --no-near (JSONL)|$bin clean --no-near $dir/docs.jsonl -o $out/no-near.jsonl"
     "unscrape (JSONL)|$bin clean $dir/docs.jsonl -o $out/default.jsonl"
-    "unscrape --no-near (docs/ → dir)|rm -rf $out/tree && $bin clean --no-near $dir/docs -o $out/tree"
-    "unscrape (docs/ → dir)|rm -rf $out/tree && $bin clean $dir/docs -o $out/tree"
+    "unscrape --no-near (docs/ → dir)|$bin clean --no-near $dir/docs -o $out/tree|rm -rf $out/tree"
+    "unscrape (docs/ → dir)|$bin clean $dir/docs -o $out/tree|rm -rf $out/tree"
   )
-  if [ -n "$skip" ]; then
-    kept=()
-    for entry in "${commands[@]}"; do
-      printf '%s\n' "${entry%%|*}" | grep -Eq -- "$skip" || kept+=("$entry")
-    done
-    commands=("${kept[@]}")
-  fi
+  kept=()
+  for entry in "${commands[@]}"; do
+    name=${entry%%|*}
+    if [ -n "$skip" ] && printf '%s\n' "$name" | grep -Eq -- "$skip"; then continue; fi
+    if [ -n "$only" ] && ! printf '%s\n' "$name" | grep -Eq -- "$only"; then continue; fi
+    kept+=("$entry")
+  done
+  commands=("${kept[@]}")
   json=$root/results-$size.json
+  # Fields of an entry: name|command[|prepare].
+  field() { printf '%s\n' "$1" | cut -d'|' -f"$2"; }
   args=()
   for entry in "${commands[@]}"; do
-    args+=(-n "${entry%%|*}" "${entry#*|}")
+    prepare=$(field "$entry" 3)
+    args+=(--prepare "${prepare:-true}")
+  done
+  for entry in "${commands[@]}"; do
+    args+=(-n "$(field "$entry" 1)" "$(field "$entry" 2)")
   done
   echo "timing ${#commands[@]} commands on $size ($bytes bytes), $runs runs each" >&2
   hyperfine --warmup "$warmup" --runs "$runs" --style none --export-json "$json" "${args[@]}" >/dev/null
   peaks=()
   for entry in "${commands[@]}"; do
-    kb=$( { /usr/bin/time -f '%M' bash -c "${entry#*|}" ; } 2>&1 >/dev/null | tail -1)
+    prepare=$(field "$entry" 3)
+    bash -c "${prepare:-true}"
+    kb=$( { /usr/bin/time -f '%M' bash -c "$(field "$entry" 2)" ; } 2>&1 >/dev/null | tail -1)
     peaks+=("$kb")
   done
   startup=""
@@ -89,8 +100,8 @@ results = json.load(open(sys.argv[1]))["results"]
 size_bytes, size, startup = int(sys.argv[2]), sys.argv[3], sys.argv[4]
 peaks = [int(k) / 1024 for k in sys.argv[5:]]
 median = {r["command"]: r["median"] for r in results}
-gawk = next(v for k, v in median.items() if k.startswith("gawk"))
-sha = median["openssl sha256"]
+gawk = next((v for k, v in median.items() if k.startswith("gawk")), float("nan"))
+sha = median.get("openssl sha256", float("nan"))
 print(f"\n{size} corpus: {size_bytes / 1e6:.1f} MB; medians of {len(results[0]['times'])} runs\n")
 print("| command | median s | MB/s | × gawk | ÷ sha256 | peak MB |")
 print("|---|---:|---:|---:|---:|---:|")
