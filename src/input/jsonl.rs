@@ -21,13 +21,32 @@ pub struct Record {
 
 impl Record {
     /// The record as one JSON line (no newline) with its text replaced by `text`.
+    ///
+    /// Written field by field as serde_json writes an object (`{"k":v,...}`, compact), the
+    /// new text in place of the old, so the record's fields are not copied first.
     pub fn with_text(&self, text_field: &str, text: &str) -> String {
-        let mut fields = self.fields.clone();
-        if let Some(slot) = fields.get_mut(text_field) {
-            *slot = Value::String(text.to_string());
+        let mut out: Vec<u8> = Vec::with_capacity(text.len() + 64);
+        let written = (|| -> serde_json::Result<()> {
+            out.push(b'{');
+            for (n, (key, value)) in self.fields.iter().enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut out, key)?;
+                out.push(b':');
+                if key == text_field {
+                    serde_json::to_writer(&mut out, text)?;
+                } else {
+                    serde_json::to_writer(&mut out, value)?;
+                }
+            }
+            out.push(b'}');
+            Ok(())
+        })();
+        if let Err(e) = written {
+            panic!("a parsed JSON object always serialises: {e}");
         }
-        serde_json::to_string(&Value::Object(fields))
-            .unwrap_or_else(|e| panic!("a parsed JSON object always serialises: {e}"))
+        String::from_utf8(out).unwrap_or_else(|e| panic!("serde_json writes UTF-8: {e}"))
     }
 }
 
@@ -105,6 +124,18 @@ mod tests {
         assert_eq!(
             records[0].with_text("text", "new"),
             r#"{"id":7,"meta":{"score":1.50,"tags":["a"]},"text":"new","url":"u"}"#
+        );
+    }
+
+    #[test]
+    fn written_as_serde_json_writes_an_object() {
+        let line = r#"{"a":"x\"y\u00e9","n":-1.0e3,"text":"t","z":[null,true,{"k":{}}],"e":{}}"#;
+        let record = &parse(line, "text", "id").unwrap()[0];
+        let mut fields = record.fields.clone();
+        fields.insert("text".into(), Value::String("new \"text\"\n".into()));
+        assert_eq!(
+            record.with_text("text", "new \"text\"\n"),
+            serde_json::to_string(&Value::Object(fields)).unwrap()
         );
     }
 
