@@ -28,7 +28,6 @@ pub struct Loaded {
     pub records: Option<Vec<jsonl::Record>>,
     pub encoding: &'static str,
     pub bom: Option<Bom>,
-    pub compression: Compression,
 }
 
 /// How reading a document ended.
@@ -101,11 +100,7 @@ pub fn for_each_chunk(
     };
     let (texts, records) = if doc.jsonl {
         let mut records = jsonl::parse(&decoded.text, &config.text_field, &config.id_field)?;
-        let texts = records
-            .iter_mut()
-            .map(|r| std::mem::take(&mut r.text))
-            .collect();
-        (texts, Some(records))
+        (take_texts(&mut records), Some(records))
     } else {
         (vec![decoded.text.into_owned()], None)
     };
@@ -115,9 +110,16 @@ pub fn for_each_chunk(
         records,
         encoding: decoded.encoding,
         bom: decoded.bom,
-        compression: doc.compression,
     })?;
     Ok(Ending::Complete)
+}
+
+/// The records' texts, moved out: a unit's text is held once, beside its record.
+fn take_texts(records: &mut [jsonl::Record]) -> Vec<String> {
+    records
+        .iter_mut()
+        .map(|r| std::mem::take(&mut r.text))
+        .collect()
 }
 
 /// A read error of a streamed corpus, worded as the whole-file reader words it.
@@ -200,10 +202,7 @@ fn stream_corpus(
             jsonl::parse_lines(text, next_line, &config.text_field, &config.id_field)?;
         next_line += memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
         offset += chunk.len();
-        let texts: Vec<String> = records
-            .iter_mut()
-            .map(|r| std::mem::take(&mut r.text))
-            .collect();
+        let texts = take_texts(&mut records);
         let units = texts.len();
         each(Loaded {
             first: first_unit,
@@ -211,7 +210,6 @@ fn stream_corpus(
             records: Some(records),
             encoding: encoding_rs::UTF_8.name(),
             bom,
-            compression: doc.compression,
         })?;
         first_unit += units;
     }

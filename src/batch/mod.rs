@@ -246,6 +246,17 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         None
     };
     let stdin_bytes = stdin_cache.as_deref();
+    // Every phase reads a document's units the same way: whole, or a chunk at a time.
+    let read_units = |doc: &InputDoc, each: &mut dyn FnMut(load::Loaded) -> Result<()>| {
+        load::for_each_chunk(
+            &load::Origin {
+                doc,
+                stdin: stdin_bytes,
+            },
+            config,
+            each,
+        )
+    };
 
     let progress = progress_bar(config, docs.len() as u64 * 3);
 
@@ -257,27 +268,20 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             .map(|doc| {
                 let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
                 let mut units = 0;
-                let read = load::for_each_chunk(
-                    &load::Origin {
-                        doc,
-                        stdin: stdin_bytes,
-                    },
-                    config,
-                    &mut |loaded| {
-                        units += loaded.texts.len();
-                        let per_text: Vec<FxHashSet<u64>> = loaded
-                            .texts
-                            .par_iter()
-                            .map(|text| text.lines().filter_map(template_key).collect())
-                            .collect();
-                        for keys in per_text {
-                            for key in keys {
-                                *counts.entry(key).or_default() += 1;
-                            }
+                let read = read_units(doc, &mut |loaded| {
+                    units += loaded.texts.len();
+                    let per_text: Vec<FxHashSet<u64>> = loaded
+                        .texts
+                        .par_iter()
+                        .map(|text| text.lines().filter_map(template_key).collect())
+                        .collect();
+                    for keys in per_text {
+                        for key in keys {
+                            *counts.entry(key).or_default() += 1;
                         }
-                        Ok(())
-                    },
-                );
+                    }
+                    Ok(())
+                });
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
@@ -330,37 +334,30 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                 return Ok(None);
             }
             let mut outcomes: Vec<CleanedUnit> = Vec::new();
-            let ending = load::for_each_chunk(
-                &load::Origin {
-                    doc,
-                    stdin: stdin_bytes,
-                },
-                config,
-                &mut |loaded| {
-                    // Records of a corpus are cleaned in parallel too: a JSONL file is one
-                    // document with many units.
-                    let chunk: Vec<CleanedUnit> = loaded
-                        .texts
-                        .par_iter()
-                        .enumerate()
-                        .map(|(r, text)| {
-                            let unit = Unit {
-                                doc: d,
-                                record: loaded.records.as_ref().map(|_| loaded.first + r),
-                                name: match &loaded.records {
-                                    Some(records) => {
-                                        format!("{}#{}", doc.display_name(), records[r].id)
-                                    }
-                                    None => doc.display_name(),
-                                },
-                            };
-                            clean_unit(unit, text, &loaded, &clean_options, detail)
-                        })
-                        .collect();
-                    outcomes.extend(chunk);
-                    Ok(())
-                },
-            )?;
+            let ending = read_units(doc, &mut |loaded| {
+                // Records of a corpus are cleaned in parallel too: a JSONL file is one
+                // document with many units.
+                let chunk: Vec<CleanedUnit> = loaded
+                    .texts
+                    .par_iter()
+                    .enumerate()
+                    .map(|(r, text)| {
+                        let unit = Unit {
+                            doc: d,
+                            record: loaded.records.as_ref().map(|_| loaded.first + r),
+                            name: match &loaded.records {
+                                Some(records) => {
+                                    format!("{}#{}", doc.display_name(), records[r].id)
+                                }
+                                None => doc.display_name(),
+                            },
+                        };
+                        clean_unit(unit, text, &loaded, &clean_options, detail)
+                    })
+                    .collect();
+                outcomes.extend(chunk);
+                Ok(())
+            })?;
             if let Some(bar) = &progress {
                 bar.inc(1);
             }
@@ -432,73 +429,66 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         let mut sink = Sink::open(doc, config, &stdout)?;
         let mut pending = doc_units.into_iter();
         let mut entries: Vec<DocumentEntry> = Vec::new();
-        let ending = load::for_each_chunk(
-            &load::Origin {
-                doc,
-                stdin: stdin_bytes,
-            },
-            config,
-            &mut |loaded| {
-                // Per unit (in parallel for the records of a corpus): its clean text and its
-                // completed report.
-                let mine: Vec<(usize, DocumentReport)> =
-                    pending.by_ref().take(loaded.texts.len()).collect();
-                let finished: Vec<(String, DocumentEntry)> = mine
-                    .into_par_iter()
-                    .zip(loaded.texts.par_iter())
-                    .enumerate()
-                    .map(|(r, ((u, mut report), text))| {
-                        let outcome = &units[u];
-                        let clean = reassemble(
-                            text,
-                            &outcome.live,
-                            &cross.dropped_paragraphs(u),
-                            clean_options.split,
-                        );
-                        report.bytes_out = clean.len();
-                        cross.annotate(u, &units, &mut report, text, detail);
-                        let entry = DocumentEntry {
-                            id: loaded.records.as_ref().map(|records| records[r].id.clone()),
-                            report,
-                            duplicate_of: cross
-                                .duplicate_document(u)
-                                .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
-                        };
-                        (clean, entry)
-                    })
-                    .collect();
-                match &loaded.records {
-                    Some(records) => {
-                        let lines: Vec<Option<String>> = records
-                            .par_iter()
-                            .zip(finished.par_iter())
-                            .map(|(record, (text, entry))| {
-                                let duplicate = entry.duplicate_of.is_some();
-                                if config.drop_empty && (text.trim().is_empty() || duplicate) {
-                                    return None;
-                                }
-                                let mut line = record.with_text(&config.text_field, text);
-                                line.push('\n');
-                                Some(line)
-                            })
-                            .collect();
-                        for line in lines.iter().flatten() {
-                            sink.write(line.as_bytes())?;
-                        }
-                    }
-                    None => {
-                        if config.keep_bom && loaded.bom.is_some() {
-                            sink.write("\u{FEFF}".as_bytes())?;
-                        }
-                        for (text, _) in &finished {
-                            sink.write(text.as_bytes())?;
-                        }
+        let ending = read_units(doc, &mut |loaded| {
+            // Per unit (in parallel for the records of a corpus): its clean text and its
+            // completed report.
+            let mine: Vec<(usize, DocumentReport)> =
+                pending.by_ref().take(loaded.texts.len()).collect();
+            let finished: Vec<(String, DocumentEntry)> = mine
+                .into_par_iter()
+                .zip(loaded.texts.par_iter())
+                .enumerate()
+                .map(|(r, ((u, mut report), text))| {
+                    let outcome = &units[u];
+                    let clean = reassemble(
+                        text,
+                        &outcome.live,
+                        &cross.dropped_paragraphs(u),
+                        clean_options.split,
+                    );
+                    report.bytes_out = clean.len();
+                    cross.annotate(u, &units, &mut report, text, detail);
+                    let entry = DocumentEntry {
+                        id: loaded.records.as_ref().map(|records| records[r].id.clone()),
+                        report,
+                        duplicate_of: cross
+                            .duplicate_document(u)
+                            .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
+                    };
+                    (clean, entry)
+                })
+                .collect();
+            match &loaded.records {
+                Some(records) => {
+                    let lines: Vec<Option<String>> = records
+                        .par_iter()
+                        .zip(finished.par_iter())
+                        .map(|(record, (text, entry))| {
+                            let duplicate = entry.duplicate_of.is_some();
+                            if config.drop_empty && (text.trim().is_empty() || duplicate) {
+                                return None;
+                            }
+                            let mut line = record.with_text(&config.text_field, text);
+                            line.push('\n');
+                            Some(line)
+                        })
+                        .collect();
+                    for line in lines.iter().flatten() {
+                        sink.write(line.as_bytes())?;
                     }
                 }
-                entries.extend(finished.into_iter().map(|(_, e)| e));
-                Ok(())
-            },
-        )?;
+                None => {
+                    if config.keep_bom && loaded.bom.is_some() {
+                        sink.write("\u{FEFF}".as_bytes())?;
+                    }
+                    for (text, _) in &finished {
+                        sink.write(text.as_bytes())?;
+                    }
+                }
+            }
+            entries.extend(finished.into_iter().map(|(_, e)| e));
+            Ok(())
+        })?;
         if !matches!(ending, load::Ending::Complete) {
             bail!("changed while being cleaned (now binary); not written");
         }

@@ -257,7 +257,7 @@ pub fn count_words(key: &str) -> u32 {
         let mut words = 0;
         let mut counted = false;
         for &b in key.as_bytes() {
-            if matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+            if is_ascii_space(b) {
                 counted = false;
             } else if !counted && b.is_ascii_alphanumeric() {
                 words += 1;

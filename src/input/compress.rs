@@ -74,16 +74,9 @@ impl<W: Write> Write for Encoder<W> {
 
 /// Compresses `bytes` the same way an input was. Deterministic: no timestamps or names.
 pub fn compress(bytes: &[u8], compression: Compression) -> Result<Vec<u8>> {
-    match compression {
-        Compression::None => Ok(bytes.to_vec()),
-        Compression::Gzip => {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            encoder.write_all(bytes)?;
-            Ok(encoder.finish()?)
-        }
-        Compression::Zstd => Ok(zstd::stream::encode_all(bytes, 3)?),
-    }
+    let mut encoder = Encoder::new(Vec::new(), compression)?;
+    encoder.write_all(bytes)?;
+    encoder.finish()
 }
 
 #[cfg(test)]

@@ -220,9 +220,7 @@ impl DocumentReport {
             },
         }
     }
-}
 
-impl DocumentReport {
     /// Whether anything was removed (whatever the report's detail).
     pub fn has_removals(&self) -> bool {
         let t = &self.totals;
