@@ -4,11 +4,17 @@
 //! `.unscrape-tmp-*`, so a leftover is recognisable), flushed, synced when asked
 //! ([`Durability`]), then renamed over the target. A failure at any step removes the
 //! temporary file and leaves the old target, if any, untouched.
+//!
+//! A target that exists and is not a regular file — a device such as `/dev/null`, a FIFO,
+//! a socket — is written directly: renaming over it would replace the device with a
+//! regular file (as root, `-o /dev/null` would break `/dev/null` for the whole machine).
 
 use anyhow::{bail, Context, Result};
 use std::fs;
 use std::io::Write;
 use std::path::Path;
+
+use crate::input::sources::file_id;
 
 /// Prefix of temporary files.
 pub const TEMP_PREFIX: &str = ".unscrape-tmp-";
@@ -36,15 +42,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8], durability: Durability) -> Result
 
 /// A file written in pieces that appears at its path whole, or not at all: a temporary
 /// file in the target's directory until [`AtomicFile::commit`]; dropped uncommitted, it is
-/// removed.
+/// removed. A target that is not a regular file is written in place (see the module doc).
 pub struct AtomicFile {
-    temp: tempfile::NamedTempFile,
     buffer: std::io::BufWriter<fs::File>,
     target: std::path::PathBuf,
+    /// `None` when the target is a device or FIFO written directly.
+    temp: Option<tempfile::NamedTempFile>,
 }
 
 impl AtomicFile {
     pub fn create(path: &Path) -> Result<Self> {
+        if is_special_file(path) {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("opening {}", path.display()))?;
+            return Ok(Self {
+                buffer: std::io::BufWriter::with_capacity(1 << 16, file),
+                target: path.to_path_buf(),
+                temp: None,
+            });
+        }
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -55,21 +73,24 @@ impl AtomicFile {
             .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
         let buffer = std::io::BufWriter::with_capacity(1 << 16, temp.as_file().try_clone()?);
         Ok(Self {
-            temp,
             buffer,
             target: path.to_path_buf(),
+            temp: Some(temp),
         })
     }
 
     /// Flushes, gives the file the target's permissions (or `rw-r--r--`), syncs it if
-    /// asked, and renames it over the target.
+    /// asked, and renames it over the target. A device or FIFO target is only flushed.
     pub fn commit(self, durability: Durability) -> Result<()> {
         let Self {
-            temp,
             buffer,
             target,
+            temp,
         } = self;
         buffer.into_inner().map_err(|e| e.into_error())?;
+        let Some(temp) = temp else {
+            return Ok(());
+        };
         let permissions = fs::metadata(&target)
             .map(|meta| meta.permissions())
             .ok()
@@ -83,6 +104,14 @@ impl AtomicFile {
         temp.persist(&target).map_err(|e| e.error)?;
         Ok(())
     }
+}
+
+/// Whether `path` exists (following symlinks) and is something other than a regular file
+/// or a directory: a device, FIFO or socket, which must be written, never replaced.
+fn is_special_file(path: &Path) -> bool {
+    fs::metadata(path)
+        .map(|meta| !meta.is_file() && !meta.is_dir())
+        .unwrap_or(false)
 }
 
 impl Write for AtomicFile {
@@ -108,16 +137,17 @@ fn default_permissions() -> Option<fs::Permissions> {
 }
 
 /// Fails if `output` is the same file as any of `inputs` (by device and inode, so a
-/// symlink or hard link to an input counts).
+/// symlink or hard link to an input counts). Nothing is opened, so a FIFO output does not
+/// block here.
 pub fn refuse_input_as_output<'a>(
     output: &Path,
     inputs: impl IntoIterator<Item = &'a Path>,
 ) -> Result<()> {
-    if !output.exists() {
+    let Ok(output_id) = file_id(output) else {
         return Ok(());
-    }
+    };
     for input in inputs {
-        if same_file::is_same_file(output, input).unwrap_or(false) {
+        if file_id(input).is_ok_and(|input_id| input_id == output_id) {
             bail!(
                 "refusing to overwrite the input {}; write elsewhere (in-place rewriting needs --in-place)",
                 input.display()
@@ -166,6 +196,33 @@ mod tests {
         let target = dir.path().join("missing-dir").join("out.txt");
         assert!(write_atomic(&target, b"x", Durability::Synced).is_err());
         assert!(!target.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_target_is_written_through() {
+        // A FIFO stands in for devices such as /dev/null: renaming over one (as root) would
+        // turn it into a regular file for every process on the machine.
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|status| status.success()) {
+            eprintln!("mkfifo unavailable; skipped");
+            return;
+        }
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read(fifo).unwrap())
+        };
+        write_atomic(&fifo, b"through the pipe", Durability::Synced).unwrap();
+        assert_eq!(reader.join().unwrap(), b"through the pipe");
+        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["pipe"]);
     }
 
     #[test]

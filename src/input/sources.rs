@@ -229,19 +229,21 @@ fn walk(
 /// Kept as numbers, not open handles: a batch of a million files must not hold a million
 /// descriptors.
 #[cfg(unix)]
-type FileId = (u64, u64);
+pub(crate) type FileId = (u64, u64);
 #[cfg(not(unix))]
-type FileId = PathBuf;
+pub(crate) type FileId = PathBuf;
 
+/// The identity of the file at `path` (following symlinks), read from its metadata
+/// without opening it: opening a FIFO would block until someone writes to it.
 #[cfg(unix)]
-fn file_id(path: &Path) -> std::io::Result<FileId> {
+pub(crate) fn file_id(path: &Path) -> std::io::Result<FileId> {
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(path)?;
     Ok((meta.dev(), meta.ino()))
 }
 
 #[cfg(not(unix))]
-fn file_id(path: &Path) -> std::io::Result<FileId> {
+pub(crate) fn file_id(path: &Path) -> std::io::Result<FileId> {
     std::fs::canonicalize(path)
 }
 

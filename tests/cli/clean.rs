@@ -331,3 +331,55 @@ fn report_explains_body_rules() {
         assert!(rules.contains(rule), "{rule} in {rules:?}");
     }
 }
+
+/// `-o` and `--report` naming a device or FIFO write through it. Renaming a temporary file
+/// over it instead would, as root, turn `/dev/null` into a regular file for the whole
+/// machine (a FIFO stands in for the device here, so a regression cannot do that harm).
+#[cfg(unix)]
+#[test]
+fn output_and_report_to_a_fifo_are_written_through() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo_out = dir.path().join("out.pipe");
+    let fifo_report = dir.path().join("report.pipe");
+    for fifo in [&fifo_out, &fifo_report] {
+        let made = std::process::Command::new("mkfifo").arg(fifo).status();
+        if !made.is_ok_and(|status| status.success()) {
+            eprintln!("skipped: mkfifo unavailable");
+            return;
+        }
+    }
+    let readers: Vec<_> = [&fifo_out, &fifo_report]
+        .into_iter()
+        .map(|fifo| {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        })
+        .collect();
+    unscrape()
+        .arg("clean")
+        .arg(fixture("seed/000_f5873f3689c82459.txt"))
+        .arg("-o")
+        .arg(&fifo_out)
+        .arg("--report")
+        .arg(&fifo_report)
+        .args(["--report-format", "json"])
+        .assert()
+        .success();
+    let mut read = readers.into_iter().map(|r| r.join().unwrap());
+    assert_eq!(
+        read.next().unwrap(),
+        std::fs::read(fixture("seed/000_f5873f3689c82459.clean.txt")).unwrap()
+    );
+    let report: serde_json::Value = serde_json::from_slice(&read.next().unwrap()).unwrap();
+    assert_eq!(report["paragraphs_out"], 19);
+    assert_eq!(report["bytes_out"], 5873);
+    for fifo in [&fifo_out, &fifo_report] {
+        assert!(std::fs::metadata(fifo).unwrap().file_type().is_fifo());
+    }
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "left behind: {names:?}");
+}

@@ -111,10 +111,13 @@ fn report_names_the_language_with_crumbs_off() {
     // what it would with them on.
     let german = "Die Regierung hat am Dienstag erklärt, dass sie den Vorschlag der Opposition \
                   nicht unterstützen wird, weil er zu teuer und zu spät sei.\n";
+    let dir = tempfile::tempdir().unwrap();
+    let cleaned = dir.path().join("out.txt");
     for extra in [None, Some("--no-crumbs")] {
         let out = unscrape()
             .args(["clean", "-", "--report", "-", "--report-format", "json"])
-            .args(["-o", "/dev/null"])
+            .arg("-o")
+            .arg(&cleaned)
             .args(extra)
             .write_stdin(german)
             .output()
