@@ -9,16 +9,18 @@
 //! equal signature values (MinHash's estimate of Jaccard similarity): shingle sets are not
 //! kept for a whole corpus.
 
+use super::signatures::{self, SignatureStore};
 use super::UnitOutcome;
 use crate::dedup::{Bands, DedupOptions, MatchKind, Measure, NearIndex, Similarity};
 use crate::fingerprint::minhash::estimated_jaccard;
 use crate::pipeline::FinalParagraph;
 use crate::report::json::{range_text, Location, Removal};
 use crate::report::{preview, DocumentReport, ReportDetail};
+use anyhow::Result;
 use rustc_hash::FxHashMap;
 
-/// What the corpus-wide pass keeps of a paragraph of a clean text: 40 bytes, and a
-/// signature (`values` × 8 bytes) in its unit's [`UnitSketches`] when near matching is on.
+/// What the corpus-wide pass keeps of a paragraph of a clean text: 48 bytes; its signature,
+/// when near matching is on, is in the batch's [`SignatureStore`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CorpusParagraph {
     /// The first 128 bits of the SHA-256 of the normalised key: two different paragraphs
@@ -27,35 +29,42 @@ pub struct CorpusParagraph {
     /// 0-based first and last line.
     pub lines: (usize, usize),
     pub words: u32,
-    /// Index of the paragraph's signature in its unit's sketches, or [`NO_SIGNATURE`].
+    /// Index of the paragraph's signature among its unit's, or [`NO_SIGNATURE`].
     pub signature: u32,
 }
 
 /// A paragraph without a similarity signature.
 pub const NO_SIGNATURE: u32 = u32::MAX;
 
-/// A unit's paragraph signatures, back to back in one allocation.
-#[derive(Debug, Clone, Default)]
+/// Where a unit's signatures are in the [`SignatureStore`]: its paragraphs' signatures
+/// back to back from `first`, then the whole clean text's, if it has one.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct UnitSketches {
-    values: usize,
-    signatures: Vec<u64>,
+    first: u64,
+    paragraphs: u32,
+    document: bool,
 }
 
 impl UnitSketches {
-    /// The compact paragraphs of a clean text, and their signatures.
-    pub fn compact(paragraphs: Vec<FinalParagraph>) -> (Vec<CorpusParagraph>, Self) {
-        let mut sketches = Self::default();
+    /// The compact paragraphs of a clean text; their signatures and the whole text's
+    /// (`document`) go to `store` in one write. Without a store nothing is kept.
+    pub fn compact(
+        paragraphs: Vec<FinalParagraph>,
+        document: Option<&[u64]>,
+        store: Option<&SignatureStore>,
+    ) -> Result<(Vec<CorpusParagraph>, Self)> {
+        let mut values: Vec<u32> = Vec::new();
+        let mut count = 0u32;
         let compact = paragraphs
             .into_iter()
             .map(|p| {
                 let mut prefix = [0u8; 16];
                 prefix.copy_from_slice(&p.fingerprint.hash.0[..16]);
-                let signature = match p.fingerprint.sketch {
-                    Some(sketch) if !sketch.signature.is_empty() => {
-                        sketches.values = sketch.signature.len();
-                        let index = sketches.signatures.len() / sketches.values;
-                        sketches.signatures.extend_from_slice(&sketch.signature);
-                        u32::try_from(index).unwrap_or(NO_SIGNATURE)
+                let signature = match (&p.fingerprint.sketch, store) {
+                    (Some(sketch), Some(store)) if sketch.signature.len() == store.values() => {
+                        values.extend(sketch.signature.iter().map(|&v| signatures::compact(v)));
+                        count += 1;
+                        count - 1
                     }
                     _ => NO_SIGNATURE,
                 };
@@ -67,17 +76,80 @@ impl UnitSketches {
                 }
             })
             .collect();
-        sketches.signatures.shrink_to_fit();
-        (compact, sketches)
+        let Some(store) = store else {
+            return Ok((compact, Self::default()));
+        };
+        let document = document.filter(|d| d.len() == store.values());
+        if let Some(signature) = document {
+            values.extend(signature.iter().map(|&v| signatures::compact(v)));
+        }
+        let first = store.append(&values)?;
+        Ok((
+            compact,
+            Self {
+                first,
+                paragraphs: count,
+                document: document.is_some(),
+            },
+        ))
     }
 
-    /// The signature of a paragraph, if it has one.
-    pub fn of(&self, paragraph: &CorpusParagraph) -> Option<&[u64]> {
-        if paragraph.signature == NO_SIGNATURE || self.values == 0 {
+    /// Signatures stored for the unit.
+    fn stored(&self) -> usize {
+        self.paragraphs as usize + usize::from(self.document)
+    }
+
+    /// Number in the store of a paragraph's signature, if it has one.
+    fn of(&self, paragraph: &CorpusParagraph) -> Option<u64> {
+        (paragraph.signature < self.paragraphs).then(|| self.first + paragraph.signature as u64)
+    }
+
+    /// Number in the store of the whole clean text's signature, if it has one.
+    fn of_document(&self) -> Option<u64> {
+        self.document.then(|| self.first + self.paragraphs as u64)
+    }
+}
+
+/// A unit's own signatures, read back once for its turn in the decision pass.
+struct OwnSignatures {
+    values: Vec<u32>,
+    width: usize,
+    sketches: UnitSketches,
+}
+
+impl OwnSignatures {
+    fn read(
+        store: Option<&SignatureStore>,
+        sketches: UnitSketches,
+        into: Vec<u32>,
+    ) -> Result<Self> {
+        let mut values = into;
+        values.clear();
+        let width = store.map_or(0, |s| s.values());
+        if let Some(store) = store.filter(|_| sketches.stored() > 0) {
+            store.read(sketches.first, sketches.stored(), &mut values)?;
+        }
+        Ok(Self {
+            values,
+            width,
+            sketches,
+        })
+    }
+
+    fn paragraph(&self, paragraph: &CorpusParagraph) -> Option<&[u32]> {
+        if paragraph.signature >= self.sketches.paragraphs {
             return None;
         }
-        let start = paragraph.signature as usize * self.values;
-        self.signatures.get(start..start + self.values)
+        let start = paragraph.signature as usize * self.width;
+        self.values.get(start..start + self.width)
+    }
+
+    fn document(&self) -> Option<&[u32]> {
+        if !self.sketches.document {
+            return None;
+        }
+        let start = self.sketches.paragraphs as usize * self.width;
+        self.values.get(start..start + self.width)
     }
 }
 
@@ -209,8 +281,13 @@ impl CrossDecisions {
     }
 }
 
-/// The corpus-wide decision pass.
-pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
+/// The corpus-wide decision pass. Signatures are read back from `store` (near matching on):
+/// a unit's own once, an earlier paragraph's when it is a candidate.
+pub fn decide(
+    units: &[UnitOutcome],
+    options: &DedupOptions,
+    store: Option<&SignatureStore>,
+) -> Result<CrossDecisions> {
     let mut exact: FxHashMap<u128, (usize, usize)> = FxHashMap::default();
     let mut near = options.near.map(|o| {
         (
@@ -227,7 +304,18 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
         dropped: vec![Vec::new(); units.len()],
         duplicate_of: vec![None; units.len()],
     };
+    let store = store.filter(|_| near.is_some());
+    // An earlier signature, read back for verifying a candidate.
+    let mut other: Vec<u32> = Vec::new();
+    let read_other = |number: Option<u64>, other: &mut Vec<u32>| -> Result<bool> {
+        match (store, number) {
+            (Some(store), Some(number)) => store.read(number, 1, other).map(|()| true),
+            _ => Ok(false),
+        }
+    };
+    let mut own_buffer: Vec<u32> = Vec::new();
     for (u, outcome) in units.iter().enumerate() {
+        let own = OwnSignatures::read(store, outcome.sketches, std::mem::take(&mut own_buffer))?;
         let paragraphs = &outcome.paragraphs;
         let n = paragraphs.len();
         let mut matched: Vec<Option<CrossMatch>> = vec![None; n];
@@ -242,26 +330,25 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
                 continue;
             }
             let (Some((near_options, index, ids)), Some(signature)) =
-                (near.as_ref(), outcome.sketches.of(fp))
+                (near.as_ref(), own.paragraph(fp))
             else {
                 continue;
             };
             if fp.words < options.min_words {
                 continue;
             }
-            let best = index
-                .candidates(signature, &[])
-                .into_iter()
-                .filter_map(|id| {
-                    let (v, q) = ids[id];
-                    let other = units[v].sketches.of(&units[v].paragraphs[q])?;
-                    let value = estimated_jaccard(signature, other);
-                    (value >= near_options.threshold).then_some((v, q, value))
-                })
-                .fold(None::<(usize, usize, f64)>, |best, c| match best {
-                    Some(b) if b.2 >= c.2 => Some(b),
-                    _ => Some(c),
-                });
+            // Most similar; among equals the earliest (candidates come in ascending order).
+            let mut best = None::<(usize, usize, f64)>;
+            for id in index.candidates(signature, &[]) {
+                let (v, q) = ids[id];
+                if !read_other(units[v].sketches.of(&units[v].paragraphs[q]), &mut other)? {
+                    continue;
+                }
+                let value = estimated_jaccard(signature, &other);
+                if value >= near_options.threshold && best.is_none_or(|b| value > b.2) {
+                    best = Some((v, q, value));
+                }
+            }
             if let Some((v, q, value)) = best {
                 matched[p] = Some(CrossMatch {
                     unit: v,
@@ -306,22 +393,17 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
 
         // A document whose clean text as a whole is a near copy of an earlier one goes
         // whole, even where its paragraphs are wrapped or split differently.
-        let mut whole_copy = None;
-        if let (Some((near_options, _, _)), Some(signature)) =
-            (near.as_ref(), outcome.signature.as_ref())
-        {
-            whole_copy = documents
-                .candidates(signature, &[])
-                .into_iter()
-                .filter_map(|v| {
-                    let other = units[v].signature.as_ref()?;
-                    let value = estimated_jaccard(signature, other);
-                    (value >= near_options.threshold).then_some((v, value))
-                })
-                .fold(None::<(usize, f64)>, |best, c| match best {
-                    Some(b) if b.1 >= c.1 => Some(b),
-                    _ => Some(c),
-                });
+        let mut whole_copy = None::<(usize, f64)>;
+        if let (Some((near_options, _, _)), Some(signature)) = (near.as_ref(), own.document()) {
+            for v in documents.candidates(signature, &[]) {
+                if !read_other(units[v].sketches.of_document(), &mut other)? {
+                    continue;
+                }
+                let value = estimated_jaccard(signature, &other);
+                if value >= near_options.threshold && whole_copy.is_none_or(|b| value > b.1) {
+                    whole_copy = Some((v, value));
+                }
+            }
             if let Some((v, value)) = whole_copy {
                 for (p, slot) in dropped.iter_mut().enumerate() {
                     if slot.is_none() {
@@ -347,9 +429,7 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
                 continue;
             }
             exact.entry(fp.key).or_insert((u, p));
-            if let (Some((_, index, ids)), Some(signature)) =
-                (near.as_mut(), outcome.sketches.of(fp))
-            {
+            if let (Some((_, index, ids)), Some(signature)) = (near.as_mut(), own.paragraph(fp)) {
                 if matched[p].is_none() && fp.words >= options.min_words {
                     index.insert(ids.len(), signature, &[]);
                     ids.push((u, p));
@@ -383,6 +463,7 @@ pub fn decide(units: &[UnitOutcome], options: &DedupOptions) -> CrossDecisions {
             decisions.duplicate_of[u] = source.map(|v| (v, similarity));
         }
         decisions.dropped[u] = list;
+        own_buffer = own.values;
     }
-    decisions
+    Ok(decisions)
 }

@@ -13,6 +13,7 @@
 
 pub mod cross;
 pub mod load;
+pub mod signatures;
 
 use crate::config::Destination;
 use crate::crumbs::template_key;
@@ -109,10 +110,10 @@ pub struct UnitOutcome {
     pub live: Vec<bool>,
     /// The paragraphs of its clean text, as the decision pass sees them.
     pub paragraphs: Vec<cross::CorpusParagraph>,
+    /// Where its paragraphs' signatures, and the whole clean text's, are in the batch's
+    /// [`signatures::SignatureStore`] (near matching on). The whole text's finds a document
+    /// that copies an earlier one even when its paragraphs are split differently.
     pub sketches: cross::UnitSketches,
-    /// MinHash signature of the shingles of the whole clean text (near matching on): finds a
-    /// document that copies an earlier one even when its paragraphs are split differently.
-    pub signature: Option<Vec<u64>>,
 }
 
 /// Phase 2's outcome of a unit: what the decision pass reads, and the report that phase 4
@@ -318,7 +319,12 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         clean_options.crumbs.template_lines = Some(Arc::new(templates));
     }
 
-    // Phase 2: clean every document, in parallel, results in input order.
+    // Phase 2: clean every document, in parallel, results in input order. Signatures for
+    // near matching across documents go to a temporary file until phase 3.
+    let store = match clean_options.dedup.near {
+        Some(near) => Some(signatures::SignatureStore::new(near.signature_values)?),
+        None => None,
+    };
     // Per document: its units, and why it was skipped; `None` once interrupted.
     type CleanedDoc = Option<(Vec<CleanedUnit>, Option<String>)>;
     let detail = match &config.report {
@@ -352,9 +358,9 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                                 None => doc.display_name(),
                             },
                         };
-                        clean_unit(unit, text, &loaded, &clean_options, detail)
+                        clean_unit(unit, text, &loaded, &clean_options, detail, store.as_ref())
                     })
-                    .collect();
+                    .collect::<Result<_>>()?;
                 outcomes.extend(chunk);
                 Ok(())
             })?;
@@ -408,7 +414,8 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     }
 
     // Phase 3: decisions across documents, in input order.
-    let cross = cross::decide(&units, &clean_options.dedup);
+    let cross = cross::decide(&units, &clean_options.dedup, store.as_ref())?;
+    drop(store);
 
     // Phase 4: write, in parallel; a document is written whole or not at all.
     // Each document takes its units' reports to complete them.
@@ -582,7 +589,8 @@ fn clean_unit(
     loaded: &load::Loaded,
     options: &CleanOptions,
     detail: ReportDetail,
-) -> CleanedUnit {
+    store: Option<&signatures::SignatureStore>,
+) -> Result<CleanedUnit> {
     let mut cleaned = clean_text(text, options);
     let report = DocumentReport::new(
         unit.name.clone(),
@@ -592,19 +600,21 @@ fn clean_unit(
         &cleaned,
         detail,
     );
-    let signature = document_signature(&cleaned.text, options);
-    let (paragraphs, sketches) =
-        cross::UnitSketches::compact(std::mem::take(&mut cleaned.final_paragraphs));
-    CleanedUnit {
+    let signature = store.and_then(|_| document_signature(&cleaned.text, options));
+    let (paragraphs, sketches) = cross::UnitSketches::compact(
+        std::mem::take(&mut cleaned.final_paragraphs),
+        signature.as_deref(),
+        store,
+    )?;
+    Ok(CleanedUnit {
         outcome: UnitOutcome {
             unit,
             live: std::mem::take(&mut cleaned.live),
             paragraphs,
             sketches,
-            signature,
         },
         report,
-    }
+    })
 }
 
 /// The MinHash signature of a whole clean text's shingles, when near matching is on and

@@ -15,7 +15,7 @@ mod exact;
 pub mod near;
 
 pub use exact::ExactIndex;
-pub use near::{Bands, Measure, NearIndex, Similarity};
+pub use near::{Bands, Measure, NearIndex, SignatureValue, Similarity};
 
 use crate::fingerprint::Fingerprint;
 use serde::Serialize;

@@ -96,6 +96,26 @@ impl Bands {
 /// shingles).
 const MAX_POSTING_CANDIDATES: usize = 4;
 
+/// A value of a MinHash signature as the index sees it: a paragraph's own 64-bit values
+/// within a document, or their low 32 bits in a batch's decision pass (see
+/// `batch::signatures`). Two signatures share a band when the band's values are equal.
+pub trait SignatureValue: Copy + Eq {
+    /// Appends the value's little-endian bytes.
+    fn put_le_bytes(self, out: &mut Vec<u8>);
+}
+
+impl SignatureValue for u64 {
+    fn put_le_bytes(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+impl SignatureValue for u32 {
+    fn put_le_bytes(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
 /// No entry: the end of a band bucket's chain.
 const NO_ENTRY: u32 = u32::MAX;
 
@@ -103,12 +123,14 @@ const NO_ENTRY: u32 = u32::MAX;
 ///
 /// Band buckets are chains through one arena rather than a vector per bucket: most buckets
 /// hold one paragraph, and a vector each costs an allocation and 24 bytes more per band of
-/// every paragraph (see docs/PERFORMANCE.md).
+/// every paragraph (see docs/PERFORMANCE.md). A band is keyed by 32 bits of its hash: half
+/// the table of a 64-bit key, and a chance collision (≈ paragraphs / 2³² per band) only
+/// adds a candidate, which verification then rejects.
 #[derive(Debug)]
 pub struct NearIndex {
     layout: Bands,
     /// Per band: band hash → the bucket's latest entry in `entries`.
-    tables: Vec<FxHashMap<u64, u32>>,
+    tables: Vec<FxHashMap<u32, u32>>,
     /// Bucket entries: (paragraph, the bucket's previous entry or [`NO_ENTRY`]).
     entries: Vec<(u32, u32)>,
     /// Shingle → first indexed paragraph that had it.
@@ -134,8 +156,11 @@ impl NearIndex {
         }
     }
 
-    /// The key of each band: the XXH3 hash of its values' little-endian bytes.
-    fn band_keys<'s>(&self, signature: &'s [u64]) -> impl Iterator<Item = u64> + 's {
+    /// The key of each band: 32 bits of the XXH3 hash of its values' little-endian bytes.
+    fn band_keys<'s, V: SignatureValue>(
+        &self,
+        signature: &'s [V],
+    ) -> impl Iterator<Item = u32> + 's {
         let rows = self.layout.rows;
         let mut bytes = Vec::with_capacity(rows * 8);
         signature
@@ -143,16 +168,16 @@ impl NearIndex {
             .take(self.layout.bands)
             .map(move |band| {
                 bytes.clear();
-                for value in band {
-                    bytes.extend_from_slice(&value.to_le_bytes());
+                for &value in band {
+                    value.put_le_bytes(&mut bytes);
                 }
-                xxh3_64(&bytes)
+                xxh3_64(&bytes) as u32
             })
     }
 
     /// Candidate paragraphs for a paragraph with this signature and shingle set, in
     /// ascending order, without repeats.
-    pub fn candidates(&self, signature: &[u64], shingles: &[u64]) -> Vec<usize> {
+    pub fn candidates<V: SignatureValue>(&self, signature: &[V], shingles: &[u64]) -> Vec<usize> {
         let mut found: Vec<usize> = Vec::new();
         for (table, key) in self.tables.iter().zip(self.band_keys(signature)) {
             let mut entry = table.get(&key).copied().unwrap_or(NO_ENTRY);
@@ -185,9 +210,14 @@ impl NearIndex {
     }
 
     /// Indexes a paragraph.
-    pub fn insert(&mut self, paragraph: usize, signature: &[u64], shingles: &[u64]) {
+    pub fn insert<V: SignatureValue>(
+        &mut self,
+        paragraph: usize,
+        signature: &[V],
+        shingles: &[u64],
+    ) {
         let id = paragraph as u32;
-        let keys: Vec<u64> = self.band_keys(signature).collect();
+        let keys: Vec<u32> = self.band_keys(signature).collect();
         for (table, key) in self.tables.iter_mut().zip(keys) {
             let next = self.entries.len() as u32;
             let previous = table.insert(key, next).unwrap_or(NO_ENTRY);

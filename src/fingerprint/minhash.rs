@@ -134,7 +134,7 @@ impl MinHasher {
 }
 
 /// Share of equal values of two signatures: an estimate of the Jaccard similarity.
-pub fn estimated_jaccard(a: &[u64], b: &[u64]) -> f64 {
+pub fn estimated_jaccard<V: Eq>(a: &[V], b: &[V]) -> f64 {
     if a.is_empty() || a.len() != b.len() {
         return 0.0;
     }

@@ -268,6 +268,96 @@ fn a_document_repeating_an_earlier_one_becomes_empty() {
 }
 
 #[test]
+fn a_near_copy_of_an_earlier_documents_paragraph_goes() {
+    // Paragraph 1 of the first page comes back in the second with one word changed; the
+    // third is the whole first page run into one paragraph with one word edited, which no
+    // paragraph matches but the whole text's signature does. Both earlier documents'
+    // signatures are read back for the decision pass.
+    let dir = tempfile::tempdir().unwrap();
+    let edited = |n: usize| prose(n).replacen(" met ", " greeted ", 1);
+    let long = |n: usize| format!("{} {} {}", prose(n), prose(n + 40), prose(n + 80));
+    write(
+        &dir.path().join("in/1.txt"),
+        format!("{}\n\n{}\n\n{}\n", long(1), long(2), long(3)),
+    );
+    write(
+        &dir.path().join("in/2.txt"),
+        format!(
+            "{}\n\n{}\n",
+            edited(1) + &long(1)[prose(1).len()..],
+            long(9)
+        ),
+    );
+    write(
+        &dir.path().join("in/3.txt"),
+        format!(
+            "{} {} {}\n",
+            long(1),
+            long(2),
+            edited(3) + &long(3)[prose(3).len()..]
+        ),
+    );
+    unscrape()
+        .current_dir(dir.path())
+        .args([
+            "clean",
+            "in",
+            "-o",
+            "out",
+            "--report",
+            "r.json",
+            "--no-template",
+        ])
+        .assert()
+        .success();
+    let two = String::from_utf8(read(dir.path().join("out/2.txt"))).unwrap();
+    assert_eq!(two, format!("{}\n", long(9)));
+    assert_eq!(read(dir.path().join("out/3.txt")), b"");
+    let report: serde_json::Value =
+        serde_json::from_slice(&read(dir.path().join("r.json"))).unwrap();
+    let documents = report["documents"].as_array().unwrap();
+    let rules = |name: &str| -> Vec<String> {
+        documents.iter().find(|d| d["file"] == name).unwrap()["removals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(rules("in/2.txt"), ["cross-document-near-duplicate"]);
+    assert!(
+        rules("in/3.txt").iter().all(|r| r == "duplicate-document"),
+        "{:?}",
+        rules("in/3.txt")
+    );
+    assert_eq!(report["duplicate_documents"][0]["document"], "in/3.txt");
+    assert_eq!(report["duplicate_documents"][0]["duplicate_of"], "in/1.txt");
+}
+
+#[test]
+fn near_matching_without_a_usable_temporary_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/1.txt"), page(&[1, 2]));
+    write(&dir.path().join("in/2.txt"), page(&[3, 4]));
+    unscrape()
+        .current_dir(dir.path())
+        .env("TMPDIR", dir.path().join("missing"))
+        .args(["clean", "in", "-o", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("temporary file"))
+        .stderr(predicate::str::contains("TMPDIR"));
+    assert!(!dir.path().join("out").exists());
+    // Without near matching nothing needs the temporary directory.
+    unscrape()
+        .current_dir(dir.path())
+        .env("TMPDIR", dir.path().join("missing"))
+        .args(["clean", "in", "-o", "out", "--no-near"])
+        .assert()
+        .success();
+}
+
+#[test]
 fn template_lines_go_from_every_document() {
     let dir = tempfile::tempdir().unwrap();
     for n in 0..4 {
