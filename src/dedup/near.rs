@@ -119,6 +119,48 @@ impl SignatureValue for u32 {
 /// No entry: the end of a band bucket's chain.
 const NO_ENTRY: u32 = u32::MAX;
 
+/// Entries per block of [`Chains`].
+const CHAIN_BLOCK: usize = 1 << 16;
+
+/// The links of the band buckets' chains: entry → the bucket's previous entry. Kept in
+/// blocks of [`CHAIN_BLOCK`], so a corpus-sized index grows without copying itself and
+/// without a doubling's slack (a quarter of a batch's peak memory when it was one vector).
+#[derive(Debug, Default)]
+struct Chains {
+    blocks: Vec<Vec<u32>>,
+    len: usize,
+}
+
+impl Chains {
+    fn with_capacity(entries: usize) -> Self {
+        Self {
+            blocks: vec![Vec::with_capacity(entries.min(CHAIN_BLOCK))],
+            len: 0,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, previous: u32) {
+        match self.blocks.last_mut() {
+            Some(block) if block.len() < CHAIN_BLOCK => block.push(previous),
+            _ => {
+                let mut block = Vec::with_capacity(CHAIN_BLOCK);
+                block.push(previous);
+                self.blocks.push(block);
+            }
+        }
+        self.len += 1;
+    }
+
+    fn previous(&self, entry: u32) -> u32 {
+        let entry = entry as usize;
+        self.blocks[entry / CHAIN_BLOCK][entry % CHAIN_BLOCK]
+    }
+}
+
 /// The index of paragraphs that later ones may duplicate.
 ///
 /// Band buckets are chains through one arena rather than a vector per bucket: most buckets
@@ -129,10 +171,13 @@ const NO_ENTRY: u32 = u32::MAX;
 #[derive(Debug)]
 pub struct NearIndex {
     layout: Bands,
-    /// Per band: band hash → the bucket's latest entry in `entries`.
+    /// Per band: band hash → the bucket's latest entry in `chains`.
     tables: Vec<FxHashMap<u32, u32>>,
-    /// Bucket entries: (paragraph, the bucket's previous entry or [`NO_ENTRY`]).
-    entries: Vec<(u32, u32)>,
+    /// Per entry, the bucket's previous entry or [`NO_ENTRY`]. Every insertion adds one
+    /// entry per band, in band order, so entry `e` is of paragraph `inserted[e / bands]`.
+    chains: Chains,
+    /// Paragraphs in the order they were indexed.
+    inserted: Vec<u32>,
     /// Shingle → first indexed paragraph that had it.
     postings: FxHashMap<u64, u32>,
 }
@@ -151,7 +196,8 @@ impl NearIndex {
                 FxHashMap::with_capacity_and_hasher(paragraphs, Default::default());
                 layout.bands
             ],
-            entries: Vec::with_capacity(paragraphs * layout.bands),
+            chains: Chains::with_capacity(paragraphs * layout.bands),
+            inserted: Vec::with_capacity(paragraphs),
             postings: FxHashMap::default(),
         }
     }
@@ -182,9 +228,8 @@ impl NearIndex {
         for (table, key) in self.tables.iter().zip(self.band_keys(signature)) {
             let mut entry = table.get(&key).copied().unwrap_or(NO_ENTRY);
             while entry != NO_ENTRY {
-                let (paragraph, previous) = self.entries[entry as usize];
-                found.push(paragraph as usize);
-                entry = previous;
+                found.push(self.inserted[entry as usize / self.layout.bands] as usize);
+                entry = self.chains.previous(entry);
             }
         }
         if !shingles.is_empty() {
@@ -218,10 +263,14 @@ impl NearIndex {
     ) {
         let id = paragraph as u32;
         let keys: Vec<u32> = self.band_keys(signature).collect();
-        for (table, key) in self.tables.iter_mut().zip(keys) {
-            let next = self.entries.len() as u32;
-            let previous = table.insert(key, next).unwrap_or(NO_ENTRY);
-            self.entries.push((id, previous));
+        // An empty signature (no shingles) has no bands to share.
+        if keys.len() == self.layout.bands {
+            self.inserted.push(id);
+            for (table, key) in self.tables.iter_mut().zip(keys) {
+                let next = self.chains.len() as u32;
+                let previous = table.insert(key, next).unwrap_or(NO_ENTRY);
+                self.chains.push(previous);
+            }
         }
         for &s in shingles {
             self.postings.entry(s).or_insert(id);
