@@ -19,15 +19,16 @@ use crate::report::{preview, DocumentReport, ReportDetail};
 use anyhow::Result;
 use rustc_hash::FxHashMap;
 
-/// What the corpus-wide pass keeps of a paragraph of a clean text: 48 bytes; its signature,
+/// What the corpus-wide pass keeps of a paragraph of a clean text: 32 bytes; its signature,
 /// when near matching is on, is in the batch's [`SignatureStore`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CorpusParagraph {
     /// The first 128 bits of the SHA-256 of the normalised key: two different paragraphs
     /// share them with probability 2⁻¹²⁸, and it halves the decision pass's largest table.
     pub key: u128,
-    /// 0-based first and last line.
-    pub lines: (usize, usize),
+    /// 0-based first and last line (a unit is read whole into memory: its line numbers
+    /// fit in 32 bits; larger ones saturate, and only a report would show them).
+    pub lines: (u32, u32),
     pub words: u32,
     /// Index of the paragraph's signature among its unit's, or [`NO_SIGNATURE`].
     pub signature: u32,
@@ -70,7 +71,10 @@ impl UnitSketches {
                 };
                 CorpusParagraph {
                     key: u128::from_le_bytes(prefix),
-                    lines: p.lines,
+                    lines: (
+                        u32::try_from(p.lines.0).unwrap_or(u32::MAX),
+                        u32::try_from(p.lines.1).unwrap_or(u32::MAX),
+                    ),
                     words: p.fingerprint.words,
                     signature,
                 }
@@ -212,8 +216,10 @@ impl CrossDecisions {
         let paragraphs = &units[unit].paragraphs;
         for (p, m) in dropped {
             let (first, last) = paragraphs[*p].lines;
+            let (first, last) = (first as usize, last as usize);
             let original = &units[m.unit];
             let (of_first, of_last) = original.paragraphs[m.paragraph].lines;
+            let (of_first, of_last) = (of_first as usize, of_last as usize);
             let bytes = match (lines.get(first), lines.get(last)) {
                 (Some(a), Some(b)) => [a.byte_start, b.byte_end],
                 _ => [0, 0],
@@ -281,6 +287,85 @@ impl CrossDecisions {
     }
 }
 
+/// First occurrences of the paragraphs kept so far, by key: the decision pass's largest
+/// table. An entry is 32 bits of the key and the paragraph's number in the batch, 8 bytes
+/// instead of the 32 of (128-bit key, unit, paragraph), and the table is sized once for
+/// every paragraph of the batch, so it never rehashes (a resize held the old and the new
+/// table at once: half of a 1 GB corpus's peak). The full 128-bit prefix is compared on
+/// every hit; a key whose 32 bits are taken by a different paragraph (a few thousand in
+/// millions) goes to a second table keyed by the full prefix.
+struct ExactIndex {
+    first: FxHashMap<u32, u32>,
+    colliding: FxHashMap<u128, u32>,
+    /// Per unit, the number of its first paragraph in the batch.
+    starts: Vec<u32>,
+}
+
+impl ExactIndex {
+    fn new(units: &[UnitOutcome]) -> Result<Self> {
+        let mut starts = Vec::with_capacity(units.len());
+        let mut total: u64 = 0;
+        for unit in units {
+            starts.push(u32::try_from(total).unwrap_or(u32::MAX));
+            total += unit.paragraphs.len() as u64;
+        }
+        if total >= u64::from(u32::MAX) {
+            anyhow::bail!(
+                "{total} paragraphs in one batch: more than the decision pass can number; split the batch"
+            );
+        }
+        Ok(Self {
+            first: FxHashMap::with_capacity_and_hasher(total as usize, Default::default()),
+            colliding: FxHashMap::default(),
+            starts,
+        })
+    }
+
+    fn short(key: u128) -> u32 {
+        key as u32
+    }
+
+    /// Unit and paragraph of a paragraph number.
+    fn locate(&self, number: u32) -> (usize, usize) {
+        // The last unit starting at or before it (units without paragraphs share their
+        // start with the next unit, which comes later).
+        let unit = self.starts.partition_point(|&s| s <= number) - 1;
+        (unit, (number - self.starts[unit]) as usize)
+    }
+
+    fn key_of(&self, number: u32, units: &[UnitOutcome]) -> u128 {
+        let (v, q) = self.locate(number);
+        units[v].paragraphs[q].key
+    }
+
+    /// The first kept paragraph with this key.
+    fn get(&self, key: u128, units: &[UnitOutcome]) -> Option<(usize, usize)> {
+        let &found = self.first.get(&Self::short(key))?;
+        let number = if self.key_of(found, units) == key {
+            found
+        } else {
+            *self.colliding.get(&key)?
+        };
+        Some(self.locate(number))
+    }
+
+    /// Records paragraph `p` of unit `u` as the first with its key, unless one is known.
+    fn insert_first(&mut self, key: u128, u: usize, p: usize, units: &[UnitOutcome]) {
+        let number = self.starts[u] + p as u32;
+        match self.first.entry(Self::short(key)) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(number);
+            }
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let taken_by = *slot.get();
+                if self.key_of(taken_by, units) != key {
+                    self.colliding.entry(key).or_insert(number);
+                }
+            }
+        }
+    }
+}
+
 /// The corpus-wide decision pass. Signatures are read back from `store` (near matching on):
 /// a unit's own once, an earlier paragraph's when it is a candidate.
 pub fn decide(
@@ -288,7 +373,7 @@ pub fn decide(
     options: &DedupOptions,
     store: Option<&SignatureStore>,
 ) -> Result<CrossDecisions> {
-    let mut exact: FxHashMap<u128, (usize, usize)> = FxHashMap::default();
+    let mut exact = ExactIndex::new(units)?;
     let mut near = options.near.map(|o| {
         (
             o,
@@ -320,7 +405,7 @@ pub fn decide(
         let n = paragraphs.len();
         let mut matched: Vec<Option<CrossMatch>> = vec![None; n];
         for (p, fp) in paragraphs.iter().enumerate() {
-            if let Some(&(v, q)) = exact.get(&fp.key) {
+            if let Some((v, q)) = exact.get(fp.key, units) {
                 matched[p] = Some(CrossMatch {
                     unit: v,
                     paragraph: q,
@@ -428,7 +513,7 @@ pub fn decide(
             if dropped[p].is_some() {
                 continue;
             }
-            exact.entry(fp.key).or_insert((u, p));
+            exact.insert_first(fp.key, u, p, units);
             if let (Some((_, index, ids)), Some(signature)) = (near.as_mut(), own.paragraph(fp)) {
                 if matched[p].is_none() && fp.words >= options.min_words {
                     index.insert(ids.len(), signature, &[]);
@@ -466,4 +551,68 @@ pub fn decide(
         own_buffer = own.values;
     }
     Ok(decisions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::Unit;
+
+    fn unit(keys: &[u128]) -> UnitOutcome {
+        UnitOutcome {
+            unit: Unit {
+                doc: 0,
+                record: None,
+                name: String::new(),
+            },
+            live: Vec::new(),
+            paragraphs: keys
+                .iter()
+                .map(|&key| CorpusParagraph {
+                    key,
+                    lines: (0, 0),
+                    words: 10,
+                    signature: NO_SIGNATURE,
+                })
+                .collect(),
+            sketches: UnitSketches::default(),
+        }
+    }
+
+    #[test]
+    fn exact_index_numbers_paragraphs_across_empty_units() {
+        let units = [unit(&[]), unit(&[1, 2]), unit(&[]), unit(&[]), unit(&[3])];
+        let mut index = ExactIndex::new(&units).unwrap();
+        for (u, outcome) in units.iter().enumerate() {
+            for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
+                assert_eq!(index.get(paragraph.key, &units), None);
+                index.insert_first(paragraph.key, u, p, &units);
+            }
+        }
+        assert_eq!(index.get(1, &units), Some((1, 0)));
+        assert_eq!(index.get(2, &units), Some((1, 1)));
+        assert_eq!(index.get(3, &units), Some((4, 0)));
+        assert_eq!(index.get(4, &units), None);
+    }
+
+    #[test]
+    fn exact_index_tells_apart_keys_sharing_their_short_form() {
+        // Same low 32 bits, different keys: each must find its own first occurrence.
+        let a = 7u128;
+        let b = (1u128 << 64) | 7;
+        let c = (2u128 << 100) | 7;
+        let units = [unit(&[a, b]), unit(&[b, a, c]), unit(&[c])];
+        let mut index = ExactIndex::new(&units).unwrap();
+        let mut found = Vec::new();
+        for (u, outcome) in units.iter().enumerate() {
+            for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
+                found.push(index.get(paragraph.key, &units));
+                index.insert_first(paragraph.key, u, p, &units);
+            }
+        }
+        assert_eq!(
+            found,
+            [None, None, Some((0, 1)), Some((0, 0)), None, Some((1, 2))]
+        );
+    }
 }

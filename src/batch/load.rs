@@ -18,7 +18,7 @@ use anyhow::Result;
 use std::io::{BufRead, BufReader, Read};
 
 /// Bytes of corpus lines per chunk.
-pub const CHUNK_BYTES: usize = 16 << 20;
+pub const CHUNK_BYTES: usize = 8 << 20;
 
 /// A run of a document's units as decoded text.
 pub struct Loaded {

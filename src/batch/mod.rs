@@ -123,6 +123,17 @@ struct CleanedUnit {
     report: DocumentReport,
 }
 
+/// A document's unit reports, and the number of its first unit in the batch.
+type DocReports = (Vec<DocumentReport>, usize);
+
+/// What phase 4 adds to a unit's report for the corpus report.
+struct UnitRest {
+    /// The record's id, for JSONL.
+    id: Option<String>,
+    /// The earlier document this one wholly copies, and the similarity.
+    duplicate_of: Option<(String, f64)>,
+}
+
 /// What went wrong with one document; the others go on.
 #[derive(Debug, Clone)]
 pub struct DocError {
@@ -326,7 +337,9 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         None => None,
     };
     // Per document: its units, and why it was skipped; `None` once interrupted.
-    type CleanedDoc = Option<(Vec<CleanedUnit>, Option<String>)>;
+    // Outcomes and reports are kept apart from the start, so that handing a corpus's
+    // hundreds of thousands of them to phase 3 moves two vectors instead of copying them.
+    type CleanedDoc = Option<(Vec<UnitOutcome>, Vec<DocumentReport>, Option<String>)>;
     let detail = match &config.report {
         None => ReportDetail::Totals,
         Some((_, ReportFormat::Json | ReportFormat::Text)) => ReportDetail::RemovalsWithDiffs,
@@ -339,7 +352,8 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             if interrupt.load(Ordering::Relaxed) {
                 return Ok(None);
             }
-            let mut outcomes: Vec<CleanedUnit> = Vec::new();
+            let mut outcomes: Vec<UnitOutcome> = Vec::new();
+            let mut unit_reports: Vec<DocumentReport> = Vec::new();
             let ending = read_units(doc, &mut |loaded| {
                 // Records of a corpus are cleaned in parallel too: a JSONL file is one
                 // document with many units.
@@ -361,15 +375,19 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                         clean_unit(unit, text, &loaded, &clean_options, detail, store.as_ref())
                     })
                     .collect::<Result<_>>()?;
-                outcomes.extend(chunk);
+                for CleanedUnit { outcome, report } in chunk {
+                    outcomes.push(outcome);
+                    unit_reports.push(report);
+                }
                 Ok(())
             })?;
             if let Some(bar) = &progress {
                 bar.inc(1);
             }
             Ok(Some(match ending {
-                load::Ending::Complete => (outcomes, None),
+                load::Ending::Complete => (outcomes, unit_reports, None),
                 load::Ending::Binary(offset) => (
+                    Vec::new(),
                     Vec::new(),
                     Some(format!(
                         "binary file (NUL byte at offset {offset}), skipped"
@@ -380,13 +398,14 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         .collect();
 
     let mut units: Vec<UnitOutcome> = Vec::new();
-    let mut reports: Vec<DocumentReport> = Vec::new();
+    // Per document: its units' reports, and the number of its first unit.
+    let mut reports: Vec<DocReports> = Vec::with_capacity(docs.len());
     let mut skipped = Vec::new();
     let mut failed_docs: HashSet<usize> = HashSet::new();
     let mut interrupted = false;
     for (d, result) in cleaned.into_iter().enumerate() {
         match result {
-            Ok(Some((outcomes, skip))) => {
+            Ok(Some((outcomes, unit_reports, skip))) => {
                 if let Some(message) = skip {
                     if !config.quiet {
                         crate::warn(&format!("{}: {message}", docs[d].display_name()));
@@ -394,14 +413,17 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                     skipped.push(docs[d].display_name());
                     failed_docs.insert(d);
                 }
-                for CleanedUnit { outcome, report } in outcomes {
-                    units.push(outcome);
-                    reports.push(report);
+                reports.push((unit_reports, units.len()));
+                if units.is_empty() {
+                    units = outcomes;
+                } else {
+                    units.extend(outcomes);
                 }
             }
             Ok(None) => {
                 interrupted = true;
                 failed_docs.insert(d);
+                reports.push((Vec::new(), units.len()));
             }
             Err(e) => {
                 errors.push(DocError {
@@ -409,6 +431,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                     message: format!("{e:#}"),
                 });
                 failed_docs.insert(d);
+                reports.push((Vec::new(), units.len()));
             }
         }
     }
@@ -418,34 +441,31 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     drop(store);
 
     // Phase 4: write, in parallel; a document is written whole or not at all.
-    // Each document takes its units' reports to complete them.
-    let mut per_doc: Vec<Vec<(usize, DocumentReport)>> =
-        (0..docs.len()).map(|_| Vec::new()).collect();
-    for (u, report) in reports.into_iter().enumerate() {
-        per_doc[units[u].unit.doc].push((u, report));
-    }
+    // Each document takes its units' reports to complete them in place.
     let stdout = std::sync::Mutex::new(std::io::BufWriter::with_capacity(
         1 << 16,
         std::io::stdout(),
     ));
     // Reports are built from the text as read here, before any in-place rewrite.
-    let write_one = |d: usize, doc: &InputDoc, doc_units: Vec<(usize, DocumentReport)>| {
+    let write_one = |d: usize, doc: &InputDoc, (mut doc_reports, first_unit): DocReports| {
         if failed_docs.contains(&d) || interrupt.load(Ordering::Relaxed) {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         let mut sink = Sink::open(doc, config, &stdout)?;
-        let mut pending = doc_units.into_iter();
-        let mut entries: Vec<DocumentEntry> = Vec::new();
+        let mut done = 0;
+        let mut rest: Vec<UnitRest> = Vec::with_capacity(doc_reports.len());
         let ending = read_units(doc, &mut |loaded| {
-            // Per unit (in parallel for the records of a corpus): its clean text and its
-            // completed report.
-            let mine: Vec<(usize, DocumentReport)> =
-                pending.by_ref().take(loaded.texts.len()).collect();
-            let finished: Vec<(String, DocumentEntry)> = mine
-                .into_par_iter()
+            let Some(chunk_reports) = doc_reports.get_mut(done..done + loaded.texts.len()) else {
+                bail!("changed while being cleaned (more records than before); not written");
+            };
+            // Per unit (in parallel for the records of a corpus): its clean text, and its
+            // report completed where it is.
+            let finished: Vec<(String, UnitRest)> = chunk_reports
+                .par_iter_mut()
                 .zip(loaded.texts.par_iter())
                 .enumerate()
-                .map(|(r, ((u, mut report), text))| {
+                .map(|(r, (report, text))| {
+                    let u = first_unit + done + r;
                     let outcome = &units[u];
                     let clean = reassemble(
                         text,
@@ -454,24 +474,24 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                         clean_options.split,
                     );
                     report.bytes_out = clean.len();
-                    cross.annotate(u, &units, &mut report, text, detail);
-                    let entry = DocumentEntry {
+                    cross.annotate(u, &units, report, text, detail);
+                    let unit_rest = UnitRest {
                         id: loaded.records.as_ref().map(|records| records[r].id.clone()),
-                        report,
                         duplicate_of: cross
                             .duplicate_document(u)
                             .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
                     };
-                    (clean, entry)
+                    (clean, unit_rest)
                 })
                 .collect();
+            done += loaded.texts.len();
             match &loaded.records {
                 Some(records) => {
                     let lines: Vec<Option<String>> = records
                         .par_iter()
                         .zip(finished.par_iter())
-                        .map(|(record, (text, entry))| {
-                            let duplicate = entry.duplicate_of.is_some();
+                        .map(|(record, (text, unit_rest))| {
+                            let duplicate = unit_rest.duplicate_of.is_some();
                             if config.drop_empty && (text.trim().is_empty() || duplicate) {
                                 return None;
                             }
@@ -493,23 +513,27 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                     }
                 }
             }
-            entries.extend(finished.into_iter().map(|(_, e)| e));
+            rest.extend(finished.into_iter().map(|(_, r)| r));
             Ok(())
         })?;
         if !matches!(ending, load::Ending::Complete) {
             bail!("changed while being cleaned (now binary); not written");
         }
+        if done != doc_reports.len() {
+            bail!("changed while being cleaned (fewer records than before); not written");
+        }
         sink.finish()?;
         if let Some(bar) = &progress {
             bar.inc(1);
         }
-        Ok(entries)
+        Ok(Some((doc_reports, rest)))
     };
-    let outputs: Vec<Result<Vec<DocumentEntry>>> = if config.output == BatchOutput::Stdout {
+    type Written = Option<(Vec<DocumentReport>, Vec<UnitRest>)>;
+    let outputs: Vec<Result<Written>> = if config.output == BatchOutput::Stdout {
         // Standard output takes documents one after another, in input order.
         let mut outputs = Vec::new();
-        for ((d, doc), doc_units) in docs.iter().enumerate().zip(per_doc) {
-            let result = write_one(d, doc, doc_units);
+        for ((d, doc), doc_reports) in docs.iter().enumerate().zip(reports) {
+            let result = write_one(d, doc, doc_reports);
             let fatal = matches!(&result, Err(e) if e.downcast_ref::<StdoutError>().is_some());
             outputs.push(result);
             if fatal {
@@ -519,18 +543,30 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         outputs
     } else {
         docs.par_iter()
-            .zip(per_doc.into_par_iter())
+            .zip(reports.into_par_iter())
             .enumerate()
-            .map(|(d, (doc, doc_units))| write_one(d, doc, doc_units))
+            .map(|(d, (doc, doc_reports))| write_one(d, doc, doc_reports))
             .collect()
     };
+    // The corpus report is assembled once the decision pass's data is gone: moving the
+    // reports into it briefly holds two copies of them.
+    drop(units);
+    drop(cross);
     let mut entries: Vec<DocumentEntry> = Vec::new();
     let mut finished = 0;
     for (d, result) in outputs.into_iter().enumerate() {
         match result {
-            Ok(doc_entries) => {
-                finished += usize::from(!doc_entries.is_empty());
-                entries.extend(doc_entries);
+            Ok(written) => {
+                if let Some((doc_reports, rest)) = written {
+                    finished += usize::from(!doc_reports.is_empty());
+                    entries.extend(doc_reports.into_iter().zip(rest).map(|(report, r)| {
+                        DocumentEntry {
+                            id: r.id,
+                            report,
+                            duplicate_of: r.duplicate_of,
+                        }
+                    }));
+                }
             }
             Err(e) if e.downcast_ref::<StdoutError>().is_some() => return Err(e),
             Err(e) => errors.push(DocError {

@@ -263,8 +263,11 @@ impl NearIndex {
     ) {
         let id = paragraph as u32;
         let keys: Vec<u32> = self.band_keys(signature).collect();
-        // An empty signature (no shingles) has no bands to share.
-        if keys.len() == self.layout.bands {
+        // An empty signature (no shingles) has no bands to share. Entries are numbered in
+        // 32 bits: an index full at ≈ 4 × 10⁹ / bands paragraphs indexes no more (later
+        // paragraphs are still matched against those indexed) rather than wrap.
+        let room = self.chains.len() + self.layout.bands < NO_ENTRY as usize;
+        if keys.len() == self.layout.bands && room {
             self.inserted.push(id);
             for (table, key) in self.tables.iter_mut().zip(keys) {
                 let next = self.chains.len() as u32;
