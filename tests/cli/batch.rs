@@ -17,6 +17,23 @@ fn page(paragraphs: &[usize]) -> String {
     text
 }
 
+/// Cleans `in/` below `dir` into `out/` (no template lines), with a JSON report in `r.json`.
+fn clean_in_to_out_with_json_report(dir: &Path) {
+    unscrape()
+        .current_dir(dir)
+        .args([
+            "clean",
+            "in",
+            "-o",
+            "out",
+            "--report",
+            "r.json",
+            "--no-template",
+        ])
+        .assert()
+        .success();
+}
+
 fn write(path: &Path, content: impl AsRef<[u8]>) {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).unwrap();
@@ -240,19 +257,7 @@ fn a_document_repeating_an_earlier_one_becomes_empty() {
     write(&dir.path().join("in/1.txt"), page(&[1, 2, 3]));
     write(&dir.path().join("in/2.txt"), page(&[1, 2, 3]));
     write(&dir.path().join("in/3.txt"), page(&[2, 9]));
-    unscrape()
-        .current_dir(dir.path())
-        .args([
-            "clean",
-            "in",
-            "-o",
-            "out",
-            "--report",
-            "r.json",
-            "--no-template",
-        ])
-        .assert()
-        .success();
+    clean_in_to_out_with_json_report(dir.path());
     assert_eq!(read(dir.path().join("out/2.txt")), b"");
     let three = String::from_utf8(read(dir.path().join("out/3.txt"))).unwrap();
     assert!(
@@ -297,19 +302,7 @@ fn a_near_copy_of_an_earlier_documents_paragraph_goes() {
             edited(3) + &long(3)[prose(3).len()..]
         ),
     );
-    unscrape()
-        .current_dir(dir.path())
-        .args([
-            "clean",
-            "in",
-            "-o",
-            "out",
-            "--report",
-            "r.json",
-            "--no-template",
-        ])
-        .assert()
-        .success();
+    clean_in_to_out_with_json_report(dir.path());
     let two = String::from_utf8(read(dir.path().join("out/2.txt"))).unwrap();
     assert_eq!(two, format!("{}\n", long(9)));
     assert_eq!(read(dir.path().join("out/3.txt")), b"");
