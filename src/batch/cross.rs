@@ -378,7 +378,8 @@ pub fn decide(
         (
             o,
             NearIndex::new(Bands::for_threshold(o.threshold, o.signature_values)),
-            Vec::<(usize, usize)>::new(),
+            // Indexed paragraph → (unit, paragraph), 8 bytes each.
+            Vec::<(u32, u32)>::new(),
         )
     });
     let mut documents = NearIndex::new(Bands::for_threshold(
@@ -425,7 +426,7 @@ pub fn decide(
             // Most similar; among equals the earliest (candidates come in ascending order).
             let mut best = None::<(usize, usize, f64)>;
             for id in index.candidates(signature, &[]) {
-                let (v, q) = ids[id];
+                let (v, q) = (ids[id].0 as usize, ids[id].1 as usize);
                 if !read_other(units[v].sketches.of(&units[v].paragraphs[q]), &mut other)? {
                     continue;
                 }
@@ -517,7 +518,7 @@ pub fn decide(
             if let (Some((_, index, ids)), Some(signature)) = (near.as_mut(), own.paragraph(fp)) {
                 if matched[p].is_none() && fp.words >= options.min_words {
                     index.insert(ids.len(), signature, &[]);
-                    ids.push((u, p));
+                    ids.push((u as u32, p as u32));
                 }
             }
         }
