@@ -337,23 +337,28 @@ struct ReusableFingerprints {
 }
 
 impl ReusableFingerprints {
+    /// What identifies a paragraph's lines across passes (see the type's doc).
+    fn lines_of(paragraph: &crate::segment::Paragraph) -> (usize, usize, usize) {
+        (
+            paragraph.first_line,
+            paragraph.last_line,
+            paragraph.members.len(),
+        )
+    }
+
     fn new(seg: &Segmentation, fingerprints: Vec<Fingerprint>) -> Self {
         Self {
             by_lines: seg
                 .paragraphs
                 .iter()
-                .map(|p| (p.first_line, p.last_line, p.members.len()))
+                .map(Self::lines_of)
                 .zip(fingerprints)
                 .collect(),
         }
     }
 
     fn take(&mut self, paragraph: &crate::segment::Paragraph) -> Option<Fingerprint> {
-        self.by_lines.remove(&(
-            paragraph.first_line,
-            paragraph.last_line,
-            paragraph.members.len(),
-        ))
+        self.by_lines.remove(&Self::lines_of(paragraph))
     }
 }
 

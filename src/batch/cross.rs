@@ -294,14 +294,14 @@ impl CrossDecisions {
 /// table at once: half of a 1 GB corpus's peak). The full 128-bit prefix is compared on
 /// every hit; a key whose 32 bits are taken by a different paragraph (a few thousand in
 /// millions) goes to a second table keyed by the full prefix.
-struct ExactIndex {
+struct CorpusExactIndex {
     first: FxHashMap<u32, u32>,
     colliding: FxHashMap<u128, u32>,
     /// Per unit, the number of its first paragraph in the batch.
     starts: Vec<u32>,
 }
 
-impl ExactIndex {
+impl CorpusExactIndex {
     fn new(units: &[UnitOutcome]) -> Result<Self> {
         let mut starts = Vec::with_capacity(units.len());
         let mut total: u64 = 0;
@@ -350,7 +350,8 @@ impl ExactIndex {
     }
 
     /// Records paragraph `p` of unit `u` as the first with its key, unless one is known.
-    fn insert_first(&mut self, key: u128, u: usize, p: usize, units: &[UnitOutcome]) {
+    fn insert_first(&mut self, u: usize, p: usize, units: &[UnitOutcome]) {
+        let key = units[u].paragraphs[p].key;
         let number = self.starts[u] + p as u32;
         match self.first.entry(Self::short(key)) {
             std::collections::hash_map::Entry::Vacant(slot) => {
@@ -373,7 +374,7 @@ pub fn decide(
     options: &DedupOptions,
     store: Option<&SignatureStore>,
 ) -> Result<CrossDecisions> {
-    let mut exact = ExactIndex::new(units)?;
+    let mut exact = CorpusExactIndex::new(units)?;
     let mut near = options.near.map(|o| {
         (
             o,
@@ -514,7 +515,7 @@ pub fn decide(
             if dropped[p].is_some() {
                 continue;
             }
-            exact.insert_first(fp.key, u, p, units);
+            exact.insert_first(u, p, units);
             if let (Some((_, index, ids)), Some(signature)) = (near.as_mut(), own.paragraph(fp)) {
                 if matched[p].is_none() && fp.words >= options.min_words {
                     index.insert(ids.len(), signature, &[]);
@@ -583,11 +584,11 @@ mod tests {
     #[test]
     fn exact_index_numbers_paragraphs_across_empty_units() {
         let units = [unit(&[]), unit(&[1, 2]), unit(&[]), unit(&[]), unit(&[3])];
-        let mut index = ExactIndex::new(&units).unwrap();
+        let mut index = CorpusExactIndex::new(&units).unwrap();
         for (u, outcome) in units.iter().enumerate() {
             for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
                 assert_eq!(index.get(paragraph.key, &units), None);
-                index.insert_first(paragraph.key, u, p, &units);
+                index.insert_first(u, p, &units);
             }
         }
         assert_eq!(index.get(1, &units), Some((1, 0)));
@@ -603,12 +604,12 @@ mod tests {
         let b = (1u128 << 64) | 7;
         let c = (2u128 << 100) | 7;
         let units = [unit(&[a, b]), unit(&[b, a, c]), unit(&[c])];
-        let mut index = ExactIndex::new(&units).unwrap();
+        let mut index = CorpusExactIndex::new(&units).unwrap();
         let mut found = Vec::new();
         for (u, outcome) in units.iter().enumerate() {
             for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
                 found.push(index.get(paragraph.key, &units));
-                index.insert_first(paragraph.key, u, p, &units);
+                index.insert_first(u, p, &units);
             }
         }
         assert_eq!(

@@ -164,17 +164,17 @@ fn stream_corpus(
         }
         if !at_end {
             match memchr::memrchr(b'\n', &chunk) {
-                Some(end) => carry.extend_from_slice(&chunk[end + 1..]),
-                // One line longer than a chunk: read on to its end.
+                Some(end) => {
+                    carry.extend_from_slice(&chunk[end + 1..]);
+                    chunk.truncate(end + 1);
+                }
+                // One line longer than a chunk: read on to its end (or the file's).
                 None => {
                     let read = reader
                         .read_until(b'\n', &mut chunk)
                         .map_err(|e| stream_error(e, doc))?;
                     at_end = read == 0;
                 }
-            }
-            if let Some(end) = memchr::memrchr(b'\n', &chunk) {
-                chunk.truncate(end + 1);
             }
         }
         if chunk.is_empty() {

@@ -92,12 +92,11 @@ impl KeyWriter {
 
     fn close_token(&mut self) {
         if self.token_start < self.key.len() {
-            self.words += if self.token_ascii {
-                usize::from(self.token_alnum)
-            } else {
-                std::str::from_utf8(&self.key[self.token_start..])
-                    .map_or(0, crate::text::token_words)
-            };
+            self.words += token_word_count(
+                &self.key[self.token_start..],
+                self.token_ascii,
+                self.token_alnum,
+            );
         }
         self.token_ascii = true;
         self.token_alnum = false;
@@ -175,11 +174,7 @@ impl KeyWriter {
             }
             if pending {
                 if token_start < key.len() {
-                    words += if ascii {
-                        usize::from(alnum)
-                    } else {
-                        std::str::from_utf8(&key[token_start..]).map_or(0, crate::text::token_words)
-                    };
+                    words += token_word_count(&key[token_start..], ascii, alnum);
                 }
                 ascii = true;
                 alnum = false;
@@ -204,6 +199,17 @@ impl KeyWriter {
         let key = String::from_utf8(self.key)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         (key, words)
+    }
+}
+
+/// Words of a closed token of a key: an ASCII token is one word if it holds a letter or
+/// digit (known while it was written); any other is counted by [`crate::text::token_words`].
+#[inline]
+fn token_word_count(token: &[u8], ascii: bool, alnum: bool) -> usize {
+    if ascii {
+        usize::from(alnum)
+    } else {
+        std::str::from_utf8(token).map_or(0, crate::text::token_words)
     }
 }
 
