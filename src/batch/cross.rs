@@ -9,6 +9,7 @@
 //! equal signature values (MinHash's estimate of Jaccard similarity): shingle sets are not
 //! kept for a whole corpus.
 
+use super::shared_bands::{ItemKind, SharedBands};
 use super::signatures::{self, SignatureStore};
 use super::UnitOutcome;
 use crate::dedup::{Bands, DedupOptions, MatchKind, Measure, NearIndex, Similarity};
@@ -172,7 +173,7 @@ pub struct CrossMatch {
 }
 
 /// The decisions of the corpus-wide pass.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct CrossDecisions {
     /// Per unit: dropped paragraph → its earlier copy.
     dropped: Vec<Vec<(usize, CrossMatch)>>,
@@ -287,21 +288,14 @@ impl CrossDecisions {
     }
 }
 
-/// First occurrences of the paragraphs kept so far, by key: the decision pass's largest
-/// table. An entry is 32 bits of the key and the paragraph's number in the batch, 8 bytes
-/// instead of the 32 of (128-bit key, unit, paragraph), and the table is sized once for
-/// every paragraph of the batch, so it never rehashes (a resize held the old and the new
-/// table at once: half of a 1 GB corpus's peak). The full 128-bit prefix is compared on
-/// every hit; a key whose 32 bits are taken by a different paragraph (a few thousand in
-/// millions) goes to a second table keyed by the full prefix.
-struct CorpusExactIndex {
-    first: FxHashMap<u32, u32>,
-    colliding: FxHashMap<u128, u32>,
-    /// Per unit, the number of its first paragraph in the batch.
+/// The numbers of a batch's paragraphs: in input order, unit after unit, in 32 bits.
+struct ParagraphNumbers {
+    /// Per unit, the number of its first paragraph.
     starts: Vec<u32>,
+    total: u32,
 }
 
-impl CorpusExactIndex {
+impl ParagraphNumbers {
     fn new(units: &[UnitOutcome]) -> Result<Self> {
         let mut starts = Vec::with_capacity(units.len());
         let mut total: u64 = 0;
@@ -309,20 +303,20 @@ impl CorpusExactIndex {
             starts.push(u32::try_from(total).unwrap_or(u32::MAX));
             total += unit.paragraphs.len() as u64;
         }
-        if total >= u64::from(u32::MAX) {
+        // Documents are numbered after the paragraphs (see `shared_bands`).
+        if total + units.len() as u64 >= u64::from(u32::MAX) {
             anyhow::bail!(
                 "{total} paragraphs in one batch: more than the decision pass can number; split the batch"
             );
         }
         Ok(Self {
-            first: FxHashMap::with_capacity_and_hasher(total as usize, Default::default()),
-            colliding: FxHashMap::default(),
             starts,
+            total: total as u32,
         })
     }
 
-    fn short(key: u128) -> u32 {
-        key as u32
+    fn of(&self, unit: usize, paragraph: usize) -> u32 {
+        self.starts[unit] + paragraph as u32
     }
 
     /// Unit and paragraph of a paragraph number.
@@ -332,9 +326,36 @@ impl CorpusExactIndex {
         let unit = self.starts.partition_point(|&s| s <= number) - 1;
         (unit, (number - self.starts[unit]) as usize)
     }
+}
+
+/// First occurrences of the paragraphs kept so far, by key: the decision pass's largest
+/// table. An entry is 32 bits of the key and the paragraph's number in the batch, 8 bytes
+/// instead of the 32 of (128-bit key, unit, paragraph), and the table is sized once for
+/// every paragraph of the batch, so it never rehashes (a resize held the old and the new
+/// table at once: half of a 1 GB corpus's peak). The full 128-bit prefix is compared on
+/// every hit; a key whose 32 bits are taken by a different paragraph (a few thousand in
+/// millions) goes to a second table keyed by the full prefix.
+struct CorpusExactIndex<'n> {
+    first: FxHashMap<u32, u32>,
+    colliding: FxHashMap<u128, u32>,
+    numbers: &'n ParagraphNumbers,
+}
+
+impl<'n> CorpusExactIndex<'n> {
+    fn new(numbers: &'n ParagraphNumbers) -> Self {
+        Self {
+            first: FxHashMap::with_capacity_and_hasher(numbers.total as usize, Default::default()),
+            colliding: FxHashMap::default(),
+            numbers,
+        }
+    }
+
+    fn short(key: u128) -> u32 {
+        key as u32
+    }
 
     fn key_of(&self, number: u32, units: &[UnitOutcome]) -> u128 {
-        let (v, q) = self.locate(number);
+        let (v, q) = self.numbers.locate(number);
         units[v].paragraphs[q].key
     }
 
@@ -346,13 +367,13 @@ impl CorpusExactIndex {
         } else {
             *self.colliding.get(&key)?
         };
-        Some(self.locate(number))
+        Some(self.numbers.locate(number))
     }
 
     /// Records paragraph `p` of unit `u` as the first with its key, unless one is known.
     fn insert_first(&mut self, u: usize, p: usize, units: &[UnitOutcome]) {
         let key = units[u].paragraphs[p].key;
-        let number = self.starts[u] + p as u32;
+        let number = self.numbers.of(u, p);
         match self.first.entry(Self::short(key)) {
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(number);
@@ -367,6 +388,55 @@ impl CorpusExactIndex {
     }
 }
 
+/// Whether a paragraph takes part in near matching across documents: it has a signature
+/// and is long enough (the others are neither looked up nor indexed).
+fn near_eligible(paragraph: &CorpusParagraph, sketches: &UnitSketches, min_words: u32) -> bool {
+    paragraph.signature < sketches.paragraphs && paragraph.words >= min_words
+}
+
+/// The band keys shared within the batch (see [`SharedBands`]): paragraphs numbered by
+/// [`ParagraphNumbers`], documents after them.
+fn shared_bands(
+    units: &[UnitOutcome],
+    numbers: &ParagraphNumbers,
+    layout: Bands,
+    min_words: u32,
+    store: &SignatureStore,
+) -> Result<SharedBands> {
+    let eligible = units
+        .iter()
+        .map(|u| {
+            let paragraphs = u
+                .paragraphs
+                .iter()
+                .filter(|p| near_eligible(p, &u.sketches, min_words))
+                .count();
+            paragraphs + usize::from(u.sketches.document)
+        })
+        .sum();
+    let items = numbers.total as usize + units.len();
+    let mut buffer: Vec<u32> = Vec::new();
+    SharedBands::find(layout, items, eligible, |visit| {
+        for (u, outcome) in units.iter().enumerate() {
+            let own =
+                OwnSignatures::read(Some(store), outcome.sketches, std::mem::take(&mut buffer))?;
+            for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
+                if !near_eligible(paragraph, &outcome.sketches, min_words) {
+                    continue;
+                }
+                if let Some(signature) = own.paragraph(paragraph) {
+                    visit(numbers.of(u, p), ItemKind::Paragraph, signature);
+                }
+            }
+            if let Some(signature) = own.document() {
+                visit(numbers.total + u as u32, ItemKind::Document, signature);
+            }
+            buffer = own.values;
+        }
+        Ok(())
+    })
+}
+
 /// The corpus-wide decision pass. Signatures are read back from `store` (near matching on):
 /// a unit's own once, an earlier paragraph's when it is a candidate.
 pub fn decide(
@@ -374,24 +444,54 @@ pub fn decide(
     options: &DedupOptions,
     store: Option<&SignatureStore>,
 ) -> Result<CrossDecisions> {
-    let mut exact = CorpusExactIndex::new(units)?;
-    let mut near = options.near.map(|o| {
-        (
-            o,
-            NearIndex::new(Bands::for_threshold(o.threshold, o.signature_values)),
-            // Indexed paragraph → (unit, paragraph), 8 bytes each.
-            Vec::<(u32, u32)>::new(),
-        )
-    });
-    let mut documents = NearIndex::new(Bands::for_threshold(
+    decide_indexing(units, options, store, IndexedBands::Shared)
+}
+
+/// Which bands of a paragraph the decision pass indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IndexedBands {
+    /// Those whose key another paragraph of the batch has (see [`SharedBands`]).
+    Shared,
+    /// All of them: the plain definition, which tests compare `Shared` with.
+    #[cfg_attr(not(test), allow(dead_code))]
+    All,
+}
+
+fn decide_indexing(
+    units: &[UnitOutcome],
+    options: &DedupOptions,
+    store: Option<&SignatureStore>,
+    indexed: IndexedBands,
+) -> Result<CrossDecisions> {
+    let numbers = ParagraphNumbers::new(units)?;
+    let layout = Bands::for_threshold(
         options.near.map_or(1.0, |o| o.threshold),
         options.near.map_or(1, |o| o.signature_values),
-    ));
+    );
+    let store = store.filter(|_| options.near.is_some());
+    // Computed before the decision pass's tables exist, so that its peak and theirs do
+    // not add up.
+    let shared = match store.filter(|_| indexed == IndexedBands::Shared) {
+        Some(store) => Some(shared_bands(
+            units,
+            &numbers,
+            layout,
+            options.min_words,
+            store,
+        )?),
+        None => None,
+    };
+    // Paragraphs are indexed (and looked up) under their batch number, documents under
+    // the number after the paragraphs' that `shared` gives them.
+    let is_shared =
+        |item: u32, band: usize| shared.as_ref().is_none_or(|s| s.is_shared(item, band));
+    let mut exact = CorpusExactIndex::new(&numbers);
+    let mut near = options.near.map(|o| (o, NearIndex::new(layout)));
+    let mut documents = NearIndex::new(layout);
     let mut decisions = CrossDecisions {
         dropped: vec![Vec::new(); units.len()],
         duplicate_of: vec![None; units.len()],
     };
-    let store = store.filter(|_| near.is_some());
     // An earlier signature, read back for verifying a candidate.
     let mut other: Vec<u32> = Vec::new();
     let read_other = |number: Option<u64>, other: &mut Vec<u32>| -> Result<bool> {
@@ -416,8 +516,7 @@ pub fn decide(
                 });
                 continue;
             }
-            let (Some((near_options, index, ids)), Some(signature)) =
-                (near.as_ref(), own.paragraph(fp))
+            let (Some((near_options, index)), Some(signature)) = (near.as_ref(), own.paragraph(fp))
             else {
                 continue;
             };
@@ -426,8 +525,9 @@ pub fn decide(
             }
             // Most similar; among equals the earliest (candidates come in ascending order).
             let mut best = None::<(usize, usize, f64)>;
-            for id in index.candidates(signature, &[]) {
-                let (v, q) = (ids[id].0 as usize, ids[id].1 as usize);
+            let number = numbers.of(u, p);
+            for candidate in index.candidates_in_bands(signature, &[], |b| is_shared(number, b)) {
+                let (v, q) = numbers.locate(candidate as u32);
                 if !read_other(units[v].sketches.of(&units[v].paragraphs[q]), &mut other)? {
                     continue;
                 }
@@ -481,8 +581,9 @@ pub fn decide(
         // A document whose clean text as a whole is a near copy of an earlier one goes
         // whole, even where its paragraphs are wrapped or split differently.
         let mut whole_copy = None::<(usize, f64)>;
-        if let (Some((near_options, _, _)), Some(signature)) = (near.as_ref(), own.document()) {
-            for v in documents.candidates(signature, &[]) {
+        if let (Some((near_options, _)), Some(signature)) = (near.as_ref(), own.document()) {
+            let number = numbers.total + u as u32;
+            for v in documents.candidates_in_bands(signature, &[], |b| is_shared(number, b)) {
                 if !read_other(units[v].sketches.of_document(), &mut other)? {
                     continue;
                 }
@@ -506,7 +607,7 @@ pub fn decide(
                     }
                 }
             } else {
-                documents.insert(u, signature, &[]);
+                documents.insert_bands(u, signature, &[], |b| is_shared(number, b));
             }
         }
 
@@ -516,10 +617,10 @@ pub fn decide(
                 continue;
             }
             exact.insert_first(u, p, units);
-            if let (Some((_, index, ids)), Some(signature)) = (near.as_mut(), own.paragraph(fp)) {
+            if let (Some((_, index)), Some(signature)) = (near.as_mut(), own.paragraph(fp)) {
                 if matched[p].is_none() && fp.words >= options.min_words {
-                    index.insert(ids.len(), signature, &[]);
-                    ids.push((u as u32, p as u32));
+                    let number = numbers.of(u, p);
+                    index.insert_bands(number as usize, signature, &[], |b| is_shared(number, b));
                 }
             }
         }
@@ -581,10 +682,130 @@ mod tests {
         }
     }
 
+    /// A deterministic stream of pseudo-random numbers.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u32 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) as u32
+        }
+        fn below(&mut self, n: u32) -> u32 {
+            self.next() % n
+        }
+    }
+
+    /// Units whose paragraphs are drawn from a few originals (kept as they are, edited in
+    /// a few signature values, or edited beyond the threshold) and unique paragraphs; some
+    /// units have a whole-text signature, some repeat an earlier unit's.
+    fn near_units(rng: &mut Rng, store: &SignatureStore, count: usize) -> Vec<UnitOutcome> {
+        let values = store.values();
+        let originals: Vec<Vec<u32>> = (0..12)
+            .map(|_| (0..values).map(|_| rng.next()).collect())
+            .collect();
+        let mut documents: Vec<Vec<u32>> = Vec::new();
+        let mut next_key = 1u128;
+        (0..count)
+            .map(|_| {
+                let n = rng.below(6) as usize;
+                let mut signatures: Vec<u32> = Vec::new();
+                let mut paragraphs = Vec::new();
+                for p in 0..n {
+                    let (key, signature) = match rng.below(4) {
+                        0 => {
+                            next_key += 1;
+                            (next_key, (0..values).map(|_| rng.next()).collect())
+                        }
+                        1 => {
+                            // An exact copy of an original: same key, same signature.
+                            let o = rng.below(originals.len() as u32) as usize;
+                            (1000 + o as u128, originals[o].clone())
+                        }
+                        _ => {
+                            let o = rng.below(originals.len() as u32) as usize;
+                            let mut edited = originals[o].clone();
+                            for _ in 0..rng.below(40) {
+                                let at = rng.below(values as u32) as usize;
+                                edited[at] = rng.next();
+                            }
+                            next_key += 1;
+                            (next_key, edited)
+                        }
+                    };
+                    signatures.extend(&signature);
+                    paragraphs.push(CorpusParagraph {
+                        key,
+                        lines: (p as u32, p as u32),
+                        words: 5 + rng.below(20),
+                        signature: p as u32,
+                    });
+                }
+                let document = match rng.below(3) {
+                    0 => None,
+                    1 if !documents.is_empty() => {
+                        let d = rng.below(documents.len() as u32) as usize;
+                        Some(documents[d].clone())
+                    }
+                    _ => Some((0..values).map(|_| rng.next()).collect::<Vec<u32>>()),
+                };
+                if let Some(d) = &document {
+                    signatures.extend(d);
+                    documents.push(d.clone());
+                }
+                let first = store.append(&signatures).unwrap();
+                UnitOutcome {
+                    unit: Unit {
+                        doc: 0,
+                        record: None,
+                        name: String::new(),
+                    },
+                    live: Vec::new(),
+                    paragraphs,
+                    sketches: UnitSketches {
+                        first,
+                        paragraphs: n as u32,
+                        document: document.is_some(),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn indexing_shared_bands_only_decides_as_indexing_all() {
+        for seed in 0..8 {
+            let mut rng = Rng(seed);
+            let options = DedupOptions {
+                min_words: 10,
+                ..DedupOptions::default()
+            };
+            let values = options.near.map(|n| n.signature_values).unwrap();
+            let store = SignatureStore::new(values).unwrap();
+            let units = near_units(&mut rng, &store, 300);
+            let all = decide_indexing(&units, &options, Some(&store), IndexedBands::All).unwrap();
+            let shared = decide(&units, &options, Some(&store)).unwrap();
+            assert_eq!(shared, all, "seed {seed}");
+            let near = all
+                .dropped
+                .iter()
+                .flatten()
+                .filter(|(_, m)| matches!(m.kind, MatchKind::Near(_)) && !m.whole_document)
+                .count();
+            let documents = all.duplicate_of.iter().flatten().count();
+            assert!(
+                near > 20 && documents > 5,
+                "seed {seed}: {near} near, {documents} documents"
+            );
+        }
+    }
+
     #[test]
     fn exact_index_numbers_paragraphs_across_empty_units() {
         let units = [unit(&[]), unit(&[1, 2]), unit(&[]), unit(&[]), unit(&[3])];
-        let mut index = CorpusExactIndex::new(&units).unwrap();
+        let numbers = ParagraphNumbers::new(&units).unwrap();
+        let mut index = CorpusExactIndex::new(&numbers);
         for (u, outcome) in units.iter().enumerate() {
             for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
                 assert_eq!(index.get(paragraph.key, &units), None);
@@ -604,7 +825,8 @@ mod tests {
         let b = (1u128 << 64) | 7;
         let c = (2u128 << 100) | 7;
         let units = [unit(&[a, b]), unit(&[b, a, c]), unit(&[c])];
-        let mut index = CorpusExactIndex::new(&units).unwrap();
+        let numbers = ParagraphNumbers::new(&units).unwrap();
+        let mut index = CorpusExactIndex::new(&numbers);
         let mut found = Vec::new();
         for (u, outcome) in units.iter().enumerate() {
             for (p, paragraph) in outcome.paragraphs.iter().enumerate() {

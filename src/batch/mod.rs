@@ -13,6 +13,7 @@
 
 pub mod cross;
 pub mod load;
+pub mod shared_bands;
 pub mod signatures;
 
 use crate::config::Destination;

@@ -70,6 +70,35 @@ impl Bands {
         1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)
     }
 
+    /// The key of band `band` of a signature: 32 bits of the XXH3 hash of its values'
+    /// little-endian bytes (`None` past the signature's end). A chance collision of two
+    /// bands' keys only adds a candidate, which verification then rejects.
+    pub fn key<V: SignatureValue>(&self, signature: &[V], band: usize) -> Option<u32> {
+        let values = signature.get(band * self.rows..(band + 1) * self.rows)?;
+        let mut inline = [0u8; 8 * MAX_INLINE_ROWS];
+        let mut spilled = Vec::new();
+        let bytes: &mut [u8] = if values.len() <= MAX_INLINE_ROWS {
+            &mut inline
+        } else {
+            spilled.resize(values.len() * 8, 0);
+            &mut spilled
+        };
+        let mut len = 0;
+        for &value in values {
+            len += value.put_le_bytes(&mut bytes[len..]);
+        }
+        Some(xxh3_64(&bytes[..len]) as u32)
+    }
+
+    /// The keys of a signature's bands, in band order (fewer when it is too short).
+    pub fn keys<'s, V: SignatureValue>(
+        &self,
+        signature: &'s [V],
+    ) -> impl Iterator<Item = u32> + 's {
+        let layout = *self;
+        (0..self.bands).map_while(move |band| layout.key(signature, band))
+    }
+
     /// The layout over `values` signature values with the most rows per band (fewest
     /// false candidates) that still finds a pair at `threshold` with probability ≥ 99.9%.
     pub fn for_threshold(threshold: f64, values: usize) -> Self {
@@ -92,6 +121,9 @@ impl Bands {
     }
 }
 
+/// Rows of a band hashed from a buffer on the stack.
+const MAX_INLINE_ROWS: usize = 16;
+
 /// Most postings candidates verified per paragraph (the ones holding most of its
 /// shingles).
 const MAX_POSTING_CANDIDATES: usize = 4;
@@ -100,19 +132,22 @@ const MAX_POSTING_CANDIDATES: usize = 4;
 /// within a document, or their low 32 bits in a batch's decision pass (see
 /// `batch::signatures`). Two signatures share a band when the band's values are equal.
 pub trait SignatureValue: Copy + Eq {
-    /// Appends the value's little-endian bytes.
-    fn put_le_bytes(self, out: &mut Vec<u8>);
+    /// Writes the value's little-endian bytes at the start of `out` (8 bytes at least)
+    /// and returns their number.
+    fn put_le_bytes(self, out: &mut [u8]) -> usize;
 }
 
 impl SignatureValue for u64 {
-    fn put_le_bytes(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
+    fn put_le_bytes(self, out: &mut [u8]) -> usize {
+        out[..8].copy_from_slice(&self.to_le_bytes());
+        8
     }
 }
 
 impl SignatureValue for u32 {
-    fn put_le_bytes(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
+    fn put_le_bytes(self, out: &mut [u8]) -> usize {
+        out[..4].copy_from_slice(&self.to_le_bytes());
+        4
     }
 }
 
@@ -122,12 +157,19 @@ const NO_ENTRY: u32 = u32::MAX;
 /// Entries per block of [`Chains`].
 const CHAIN_BLOCK: usize = 1 << 16;
 
-/// The links of the band buckets' chains: entry → the bucket's previous entry. Kept in
-/// blocks of [`CHAIN_BLOCK`], so a corpus-sized index grows without copying itself and
-/// without a doubling's slack (a quarter of a batch's peak memory when it was one vector).
+/// An entry of a band bucket: the paragraph, and the bucket's previous entry.
+#[derive(Debug, Clone, Copy)]
+struct ChainEntry {
+    paragraph: u32,
+    previous: u32,
+}
+
+/// The entries of the band buckets' chains, in insertion order. Kept in blocks of
+/// [`CHAIN_BLOCK`], so a corpus-sized index grows without copying itself and without a
+/// doubling's slack (a quarter of a batch's peak memory when it was one vector).
 #[derive(Debug, Default)]
 struct Chains {
-    blocks: Vec<Vec<u32>>,
+    blocks: Vec<Vec<ChainEntry>>,
     len: usize,
 }
 
@@ -143,19 +185,19 @@ impl Chains {
         self.len
     }
 
-    fn push(&mut self, previous: u32) {
+    fn push(&mut self, entry: ChainEntry) {
         match self.blocks.last_mut() {
-            Some(block) if block.len() < CHAIN_BLOCK => block.push(previous),
+            Some(block) if block.len() < CHAIN_BLOCK => block.push(entry),
             _ => {
                 let mut block = Vec::with_capacity(CHAIN_BLOCK);
-                block.push(previous);
+                block.push(entry);
                 self.blocks.push(block);
             }
         }
         self.len += 1;
     }
 
-    fn previous(&self, entry: u32) -> u32 {
+    fn get(&self, entry: u32) -> ChainEntry {
         let entry = entry as usize;
         self.blocks[entry / CHAIN_BLOCK][entry % CHAIN_BLOCK]
     }
@@ -167,17 +209,14 @@ impl Chains {
 /// hold one paragraph, and a vector each costs an allocation and 24 bytes more per band of
 /// every paragraph (see docs/PERFORMANCE.md). A band is keyed by 32 bits of its hash: half
 /// the table of a 64-bit key, and a chance collision (≈ paragraphs / 2³² per band) only
-/// adds a candidate, which verification then rejects.
+/// adds a candidate, which verification then rejects. A caller that knows which bands can
+/// never be shared may index only the others ([`Self::insert_bands`]).
 #[derive(Debug)]
 pub struct NearIndex {
     layout: Bands,
-    /// Per band: band hash → the bucket's latest entry in `chains`.
+    /// Per band: band key → the bucket's latest entry in `chains`.
     tables: Vec<FxHashMap<u32, u32>>,
-    /// Per entry, the bucket's previous entry or [`NO_ENTRY`]. Every insertion adds one
-    /// entry per band, in band order, so entry `e` is of paragraph `inserted[e / bands]`.
     chains: Chains,
-    /// Paragraphs in the order they were indexed.
-    inserted: Vec<u32>,
     /// Shingle → first indexed paragraph that had it.
     postings: FxHashMap<u64, u32>,
 }
@@ -197,39 +236,40 @@ impl NearIndex {
                 layout.bands
             ],
             chains: Chains::with_capacity(paragraphs * layout.bands),
-            inserted: Vec::with_capacity(paragraphs),
             postings: FxHashMap::default(),
         }
-    }
-
-    /// The key of each band: 32 bits of the XXH3 hash of its values' little-endian bytes.
-    fn band_keys<'s, V: SignatureValue>(
-        &self,
-        signature: &'s [V],
-    ) -> impl Iterator<Item = u32> + 's {
-        let rows = self.layout.rows;
-        let mut bytes = Vec::with_capacity(rows * 8);
-        signature
-            .chunks_exact(rows)
-            .take(self.layout.bands)
-            .map(move |band| {
-                bytes.clear();
-                for &value in band {
-                    value.put_le_bytes(&mut bytes);
-                }
-                xxh3_64(&bytes) as u32
-            })
     }
 
     /// Candidate paragraphs for a paragraph with this signature and shingle set, in
     /// ascending order, without repeats.
     pub fn candidates<V: SignatureValue>(&self, signature: &[V], shingles: &[u64]) -> Vec<usize> {
+        self.candidates_in_bands(signature, shingles, |_| true)
+    }
+
+    /// [`Self::candidates`] looking only in the bands `band` accepts: a band whose key no
+    /// other paragraph has cannot give a candidate, and its key need not be computed.
+    pub fn candidates_in_bands<V: SignatureValue>(
+        &self,
+        signature: &[V],
+        shingles: &[u64],
+        mut band: impl FnMut(usize) -> bool,
+    ) -> Vec<usize> {
         let mut found: Vec<usize> = Vec::new();
-        for (table, key) in self.tables.iter().zip(self.band_keys(signature)) {
+        for (b, table) in self.tables.iter().enumerate() {
+            if !band(b) {
+                continue;
+            }
+            let Some(key) = self.layout.key(signature, b) else {
+                break;
+            };
             let mut entry = table.get(&key).copied().unwrap_or(NO_ENTRY);
             while entry != NO_ENTRY {
-                found.push(self.inserted[entry as usize / self.layout.bands] as usize);
-                entry = self.chains.previous(entry);
+                let ChainEntry {
+                    paragraph,
+                    previous,
+                } = self.chains.get(entry);
+                found.push(paragraph as usize);
+                entry = previous;
             }
         }
         if !shingles.is_empty() {
@@ -254,25 +294,45 @@ impl NearIndex {
         found
     }
 
-    /// Indexes a paragraph.
+    /// Indexes a paragraph (numbers fit in 32 bits).
     pub fn insert<V: SignatureValue>(
         &mut self,
         paragraph: usize,
         signature: &[V],
         shingles: &[u64],
     ) {
+        self.insert_bands(paragraph, signature, shingles, |_| true);
+    }
+
+    /// [`Self::insert`] in the bands `band` accepts only: the others' keys are never
+    /// looked up by a paragraph that could match (see `batch::shared_bands`).
+    pub fn insert_bands<V: SignatureValue>(
+        &mut self,
+        paragraph: usize,
+        signature: &[V],
+        shingles: &[u64],
+        mut band: impl FnMut(usize) -> bool,
+    ) {
         let id = paragraph as u32;
-        let keys: Vec<u32> = self.band_keys(signature).collect();
         // An empty signature (no shingles) has no bands to share. Entries are numbered in
-        // 32 bits: an index full at ≈ 4 × 10⁹ / bands paragraphs indexes no more (later
-        // paragraphs are still matched against those indexed) rather than wrap.
+        // 32 bits: an index full at ≈ 4 × 10⁹ entries indexes no more (later paragraphs
+        // are still matched against those indexed) rather than wrap.
+        let whole = signature.len() >= self.layout.bands * self.layout.rows;
         let room = self.chains.len() + self.layout.bands < NO_ENTRY as usize;
-        if keys.len() == self.layout.bands && room {
-            self.inserted.push(id);
-            for (table, key) in self.tables.iter_mut().zip(keys) {
+        if whole && room {
+            for (b, table) in self.tables.iter_mut().enumerate() {
+                if !band(b) {
+                    continue;
+                }
+                let Some(key) = self.layout.key(signature, b) else {
+                    break;
+                };
                 let next = self.chains.len() as u32;
                 let previous = table.insert(key, next).unwrap_or(NO_ENTRY);
-                self.chains.push(previous);
+                self.chains.push(ChainEntry {
+                    paragraph: id,
+                    previous,
+                });
             }
         }
         for &s in shingles {
