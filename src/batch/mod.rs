@@ -353,6 +353,10 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             if interrupt.load(Ordering::Relaxed) {
                 return Ok(None);
             }
+            if store.as_ref().is_some_and(|s| s.failed()) {
+                // The batch ends with the store's error (below): no more cleaning.
+                return Ok(None);
+            }
             let mut outcomes: Vec<UnitOutcome> = Vec::new();
             let mut unit_reports: Vec<DocumentReport> = Vec::new();
             let ending = read_units(doc, &mut |loaded| {
@@ -426,6 +430,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                 failed_docs.insert(d);
                 reports.push((Vec::new(), units.len()));
             }
+            Err(e) if e.downcast_ref::<signatures::StoreError>().is_some() => return Err(e),
             Err(e) => {
                 errors.push(DocError {
                     name: docs[d].display_name(),

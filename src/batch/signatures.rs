@@ -14,7 +14,20 @@
 
 use anyhow::{Context, Result};
 use std::fs::File;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+
+/// Marks an error of the store itself (creating, writing or reading its file): it ends the
+/// batch, since every later document would fail the same way (a full `TMPDIR`), rather
+/// than failing documents one by one.
+#[derive(Debug)]
+pub struct StoreError;
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("keeping near-duplicate signatures in a temporary file (set TMPDIR to choose where, or use --no-near)")
+    }
+}
 
 /// The compact form of a signature value (see the module doc).
 pub fn compact(value: u64) -> u32 {
@@ -28,18 +41,26 @@ pub struct SignatureStore {
     values: usize,
     /// Signatures stored (or reserved) so far.
     next: Mutex<u64>,
+    /// A write failed: the batch is ending.
+    failed: AtomicBool,
 }
 
 impl SignatureStore {
     pub fn new(values: usize) -> Result<Self> {
-        let file = tempfile::tempfile().context(
-            "creating a temporary file for near-duplicate signatures (set TMPDIR to choose where)",
-        )?;
+        let file = tempfile::tempfile()
+            .context("creating a temporary file")
+            .context(StoreError)?;
         Ok(Self {
             file,
             values: values.max(1),
             next: Mutex::new(0),
+            failed: AtomicBool::new(false),
         })
+    }
+
+    /// Whether a write has failed (later documents need not be cleaned).
+    pub fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
     }
 
     /// Values per signature.
@@ -59,8 +80,12 @@ impl SignatureStore {
         };
         if count > 0 {
             let bytes: Vec<u8> = signatures.iter().flat_map(|v| v.to_le_bytes()).collect();
-            write_all_at(&self.file, &bytes, self.offset(first))
-                .context("writing near-duplicate signatures to a temporary file")?;
+            if let Err(e) = write_all_at(&self.file, &bytes, self.offset(first)) {
+                self.failed.store(true, Ordering::Relaxed);
+                return Err(anyhow::Error::new(e)
+                    .context("writing to a temporary file")
+                    .context(StoreError));
+            }
         }
         Ok(first)
     }
@@ -69,7 +94,8 @@ impl SignatureStore {
     pub fn read(&self, first: u64, count: usize, out: &mut Vec<u32>) -> Result<()> {
         let mut bytes = vec![0u8; count * self.values * 4];
         read_exact_at(&self.file, &mut bytes, self.offset(first))
-            .context("reading near-duplicate signatures back from a temporary file")?;
+            .context("reading back from a temporary file")
+            .context(StoreError)?;
         out.clear();
         out.extend(
             bytes

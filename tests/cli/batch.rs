@@ -350,6 +350,50 @@ fn near_matching_without_a_usable_temporary_directory_is_a_clear_error() {
         .success();
 }
 
+/// A full TMPDIR while near-duplicate signatures are kept ends the batch with one error
+/// naming the problem (not one per document), status 2 and nothing written. Needs a
+/// 64 KiB tmpfs (root); skipped where mounting is refused.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_temporary_directory_ends_the_batch_with_one_error() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let mount = dir.path().join("tmp");
+    fs::create_dir(&mount).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&mount)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    }
+    // 200 documents of 4 paragraphs: ≈ 500 KB of signatures for a 64 KiB directory.
+    for n in 0..200 {
+        write(
+            &dir.path().join(format!("in/{n:03}.txt")),
+            page(&[4 * n, 4 * n + 1, 4 * n + 2, 4 * n + 3]),
+        );
+    }
+    let out = unscrape()
+        .current_dir(dir.path())
+        .env("TMPDIR", &mount)
+        .args(["clean", "in", "-o", "out"])
+        .output()
+        .unwrap();
+    let _ = Command::new("umount").arg(&mount).status();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("TMPDIR"), "{stderr}");
+    assert_eq!(
+        stderr.matches("No space left on device").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
 #[test]
 fn template_lines_go_from_every_document() {
     let dir = tempfile::tempdir().unwrap();
