@@ -43,6 +43,13 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("fingerprint");
     group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("normalise", |b| {
+        b.iter(|| {
+            for p in &paragraphs {
+                black_box(normalise(p));
+            }
+        })
+    });
     group.bench_function("normalise+sha256", |b| {
         b.iter(|| {
             for p in &paragraphs {

@@ -69,6 +69,60 @@ fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
 }
 
+/// Eight ASCII bytes, judged at once (SWAR: each test is exact per byte because every
+/// byte is below 0x80, so no sum carries into the next byte).
+#[derive(Debug, Clone, Copy)]
+struct Block(u64);
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+impl Block {
+    fn new(bytes: u64) -> Self {
+        Self(bytes)
+    }
+
+    /// High bit of each byte that is at least `lo` and at most `hi`.
+    fn in_range(self, lo: u8, hi: u8) -> u64 {
+        let at_least_lo = self.0 + LOW_BITS * u64::from(0x80 - lo);
+        let above_hi = self.0 + LOW_BITS * u64::from(0x80 - hi - 1);
+        at_least_lo & !above_hi & HIGH_BITS
+    }
+
+    /// High bit of each byte equal to `value`.
+    fn equal(self, value: u8) -> u64 {
+        self.in_range(value, value)
+    }
+
+    /// The bytes lower-cased (ASCII).
+    fn lower(self) -> u64 {
+        self.0 | (self.in_range(b'A', b'Z') >> 2)
+    }
+
+    /// One bit per byte (bit `k` for byte `k`) of a high-bit mask.
+    fn gather(mask: u64) -> u32 {
+        ((mask >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+    }
+
+    /// Bytes that are a space, one bit each.
+    fn spaces(self) -> u32 {
+        Self::gather(self.equal(b' '))
+    }
+
+    /// Bytes that are ASCII letters or digits, one bit each.
+    fn alnums(self) -> u32 {
+        let lower = Block(self.lower());
+        Self::gather(lower.in_range(b'a', b'z') | lower.in_range(b'0', b'9'))
+    }
+
+    /// Prose the byte loop would copy as it is: no white space but single spaces.
+    fn is_plain_prose(self) -> bool {
+        let other_space = self.in_range(0x09, 0x0D);
+        let spaces = self.equal(b' ');
+        other_space == 0 && spaces & (spaces >> 8) == 0
+    }
+}
+
 /// Writes a key: white space collapses to one space, written only before the next
 /// non-space character, so runs of white space (and the joins between pieces) collapse and
 /// the key is trimmed. Counts the key's words as it closes each token, so the key is not
@@ -158,38 +212,145 @@ impl KeyWriter {
     }
 
     /// ASCII bytes, lower-cased, white space collapsed. The hottest loop of exact
-    /// matching: its state lives in locals (registers), not in `self`, while it runs.
+    /// matching: its state lives in locals (registers), not in `self`, while it runs; it
+    /// writes by index into room made once (a push per byte checked the capacity and stored
+    /// the length every time); and eight bytes of ordinary prose — words with single
+    /// spaces between them — go at once ([`Block`]), byte by byte only where a block holds
+    /// other white space or a run of spaces.
     fn push_ascii(&mut self, run: &[u8]) {
         let mut pending = self.pending_space;
         let mut alnum = self.token_alnum;
         let mut ascii = self.token_ascii;
         let mut words = self.words;
         let mut token_start = self.token_start;
-        let key = &mut self.key;
-        key.reserve(run.len() + 1);
-        for &b in run {
-            if is_ascii_space(b) {
-                pending = !key.is_empty();
+        let mut len = self.key.len();
+        // Every byte written is a byte of the run or one space before one: room for the
+        // run and a space carried in from before it.
+        self.key.resize(len + run.len() + 1, 0);
+        let out = self.key.as_mut_slice();
+        let mut blocks = run.chunks_exact(8);
+        for chunk in blocks.by_ref() {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(chunk);
+            let block = Block::new(u64::from_le_bytes(bytes));
+            // Written as it is, lower-cased, when every space in it is alone and the block
+            // does not open with one the byte loop would drop (the key's first) or merge
+            // (after a pending space); a space pending from before is written first.
+            let opens_with_word = !is_ascii_space(chunk[0]);
+            if block.is_plain_prose() && (opens_with_word || (len > 0 && !pending)) {
+                if pending {
+                    if token_start < len {
+                        words += token_word_count(&out[token_start..len], ascii, alnum);
+                    }
+                    ascii = true;
+                    alnum = false;
+                    out[len] = b' ';
+                    len += 1;
+                    token_start = len;
+                    pending = false;
+                }
+                out[len..len + 8].copy_from_slice(&block.lower().to_le_bytes());
+                let spaces = block.spaces();
+                let alnums = block.alnums();
+                // Each space closes the token before it, when the byte after it starts
+                // the next (as the byte loop does); a last space stays pending.
+                let mut from = 0u32;
+                let mut rest = spaces & 0x7F;
+                while rest != 0 {
+                    let at = rest.trailing_zeros();
+                    let inside = alnums & (((1u32 << at) - 1) & !((1u32 << from) - 1));
+                    let closing = alnum || inside != 0;
+                    let end = len + at as usize;
+                    if token_start < end {
+                        words += token_word_count(&out[token_start..end], ascii, closing);
+                    }
+                    ascii = true;
+                    alnum = false;
+                    token_start = end + 1;
+                    from = at + 1;
+                    rest &= rest - 1;
+                }
+                alnum |= alnums >> from != 0;
+                if spaces & 0x80 != 0 {
+                    pending = true;
+                    len += 7;
+                } else {
+                    len += 8;
+                }
                 continue;
             }
-            if pending {
-                if token_start < key.len() {
-                    words += token_word_count(&key[token_start..], ascii, alnum);
-                }
-                ascii = true;
-                alnum = false;
-                key.push(b' ');
-                token_start = key.len();
-                pending = false;
+            for &b in chunk {
+                Self::push_ascii_byte(
+                    b,
+                    out,
+                    &mut len,
+                    &mut pending,
+                    &mut alnum,
+                    &mut ascii,
+                    &mut words,
+                    &mut token_start,
+                );
             }
-            alnum |= b.is_ascii_alphanumeric();
-            key.push(b.to_ascii_lowercase());
         }
+        for &b in blocks.remainder() {
+            Self::push_ascii_byte(
+                b,
+                out,
+                &mut len,
+                &mut pending,
+                &mut alnum,
+                &mut ascii,
+                &mut words,
+                &mut token_start,
+            );
+        }
+        self.key.truncate(len);
         self.pending_space = pending;
         self.token_alnum = alnum;
         self.token_ascii = ascii;
         self.words = words;
         self.token_start = token_start;
+    }
+
+    /// One ASCII byte of [`Self::push_ascii`], with the writer's state in the caller's
+    /// locals.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn push_ascii_byte(
+        b: u8,
+        out: &mut [u8],
+        len: &mut usize,
+        pending: &mut bool,
+        alnum: &mut bool,
+        ascii: &mut bool,
+        words: &mut usize,
+        token_start: &mut usize,
+    ) {
+        if is_ascii_space(b) {
+            *pending = *len > 0;
+            return;
+        }
+        if *pending {
+            if *token_start < *len {
+                *words += token_word_count(&out[*token_start..*len], *ascii, *alnum);
+            }
+            *ascii = true;
+            *alnum = false;
+            out[*len] = b' ';
+            *len += 1;
+            *token_start = *len;
+            *pending = false;
+        }
+        *alnum |= b.is_ascii_alphanumeric();
+        out[*len] = b.to_ascii_lowercase();
+        *len += 1;
+    }
+
+    #[cfg(test)]
+    fn normalise_for_test(text: &str) -> (String, u32) {
+        let mut key = String::new();
+        let words = normalise_into([text], &mut key);
+        (key, words)
     }
 
     fn finish(mut self) -> (String, u32) {
@@ -228,9 +389,10 @@ pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut S
     for piece in pieces {
         // ASCII is NFKC; so is most other text (curly quotes and dashes are), which the
         // quick check tells without allocating.
-        if piece.is_ascii()
-            || unicode_normalization::is_nfkc_quick(piece.chars())
-                == unicode_normalization::IsNormalized::Yes
+        if piece.is_ascii() {
+            out.push_ascii(piece.as_bytes());
+        } else if unicode_normalization::is_nfkc_quick(piece.chars())
+            == unicode_normalization::IsNormalized::Yes
         {
             out.push_stable(piece);
         } else {
@@ -293,6 +455,71 @@ pub fn fingerprint_counted_key(key: &str, words: u32) -> Fingerprint {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The writer's whole state, to compare two ways of writing the same bytes.
+    fn state(w: &KeyWriter) -> (Vec<u8>, bool, usize, bool, bool, usize) {
+        (
+            w.key.clone(),
+            w.pending_space,
+            w.token_start,
+            w.token_ascii,
+            w.token_alnum,
+            w.words,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Eight bytes at a time writes what the byte loop writes (runs of under eight
+        /// bytes never take the block path), from any state: a key with a token in
+        /// progress, ASCII or not, with or without a letter, a space pending or not.
+        #[test]
+        fn blocks_write_what_the_byte_loop_writes(
+            prefix in "[a-zé ,.]{0,6}",
+            pending in any::<bool>(),
+            alnum in any::<bool>(),
+            ascii in any::<bool>(),
+            run in proptest::collection::vec(
+                prop_oneof![
+                    8 => proptest::sample::select(b"abcXYZ019 ,.-'".to_vec()),
+                    1 => proptest::sample::select(b"\t\n\x0b\x0c\r".to_vec()),
+                    1 => 0u8..0x80,
+                ],
+                0..80,
+            ),
+        ) {
+            let start = |prefix: &str| {
+                let key = prefix.as_bytes().to_vec();
+                let token_start = key.iter().rposition(|&b| b == b' ').map_or(0, |p| p + 1);
+                KeyWriter {
+                    key,
+                    pending_space: pending && !prefix.is_empty(),
+                    token_start,
+                    token_ascii: ascii && prefix.is_ascii(),
+                    token_alnum: alnum,
+                    words: 3,
+                }
+            };
+            let mut whole = start(&prefix);
+            whole.push_ascii(&run);
+            let mut bytewise = start(&prefix);
+            for piece in run.chunks(7) {
+                bytewise.push_ascii(piece);
+            }
+            prop_assert_eq!(state(&whole), state(&bytewise));
+        }
+    }
+
+    #[test]
+    fn blocks_of_prose_are_lower_cased_and_counted() {
+        let (key, words) = KeyWriter::normalise_for_test("Hello World, It's A Fine DAY 42 -- ok");
+        assert_eq!(key, "hello world, it's a fine day 42 -- ok");
+        assert_eq!(words, 8);
+        let (key, words) = KeyWriter::normalise_for_test("  lead  and  double  spaces\tand tabs  ");
+        assert_eq!(key, "lead and double spaces and tabs");
+        assert_eq!(words, 6);
+    }
 
     #[test]
     fn folds_case_space_quotes_and_dashes() {
