@@ -48,6 +48,52 @@ pub struct AtomicFile {
     target: std::path::PathBuf,
     /// `None` when the target is a device or FIFO written directly.
     temp: Option<tempfile::NamedTempFile>,
+    /// Flushing to disk while writing, for an output that will be synced.
+    early_sync: Option<EarlySync>,
+}
+
+/// Bytes written between two background flushes of a file that will be synced.
+const EARLY_SYNC_BYTES: u64 = 32 << 20;
+
+/// A synced output's data flushed to disk in the background as it is written, so that
+/// the `fsync` before the rename waits for the last stretch only instead of the whole file
+/// (it was a seventh of a 100 MB corpus's exact-only run, with both cores idle).
+struct EarlySync {
+    file: fs::File,
+    every: u64,
+    unsynced: u64,
+    running: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl EarlySync {
+    /// Counts `written` bytes, and starts a flush when enough have gone by and none is
+    /// running. A failed flush is reported here (or at the commit).
+    fn wrote(&mut self, written: usize) -> std::io::Result<()> {
+        self.unsynced += written as u64;
+        if self.unsynced < self.every {
+            return Ok(());
+        }
+        if let Some(running) = self.running.take_if(|r| r.is_finished()) {
+            Self::join(running)?;
+        }
+        if self.running.is_none() {
+            let file = self.file.try_clone()?;
+            self.running = Some(std::thread::spawn(move || file.sync_data()));
+            self.unsynced = 0;
+        }
+        Ok(())
+    }
+
+    fn join(running: std::thread::JoinHandle<std::io::Result<()>>) -> std::io::Result<()> {
+        running
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("a background flush panicked")))
+    }
+
+    /// Waits for the running flush.
+    fn finish(mut self) -> std::io::Result<()> {
+        self.running.take().map_or(Ok(()), Self::join)
+    }
 }
 
 impl AtomicFile {
@@ -61,6 +107,7 @@ impl AtomicFile {
                 buffer: std::io::BufWriter::with_capacity(1 << 16, file),
                 target: path.to_path_buf(),
                 temp: None,
+                early_sync: None,
             });
         }
         let dir = match path.parent() {
@@ -76,7 +123,27 @@ impl AtomicFile {
             buffer,
             target: path.to_path_buf(),
             temp: Some(temp),
+            early_sync: None,
         })
+    }
+
+    /// Flushes the data to disk in the background while it is written (every 32 MB), for
+    /// a file that will be committed [`Durability::Synced`]. A device or FIFO is not
+    /// flushed.
+    pub fn sync_while_writing(self) -> Result<Self> {
+        self.sync_every(EARLY_SYNC_BYTES)
+    }
+
+    fn sync_every(mut self, every: u64) -> Result<Self> {
+        if let Some(temp) = &self.temp {
+            self.early_sync = Some(EarlySync {
+                file: temp.as_file().try_clone()?,
+                every,
+                unsynced: 0,
+                running: None,
+            });
+        }
+        Ok(self)
     }
 
     /// Flushes, gives the file the target's permissions (or `rw-r--r--`), syncs it if
@@ -86,8 +153,12 @@ impl AtomicFile {
             buffer,
             target,
             temp,
+            early_sync,
         } = self;
         buffer.into_inner().map_err(|e| e.into_error())?;
+        if let Some(early_sync) = early_sync {
+            early_sync.finish()?;
+        }
         let Some(temp) = temp else {
             return Ok(());
         };
@@ -116,7 +187,11 @@ fn is_special_file(path: &Path) -> bool {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.buffer.write(buf)
+        let written = self.buffer.write(buf)?;
+        if let Some(early_sync) = &mut self.early_sync {
+            early_sync.wrote(written)?;
+        }
+        Ok(written)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -176,6 +251,31 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[test]
+    fn a_file_flushed_while_written_is_whole_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.txt");
+        // A flush every 1,000 bytes: many start while writing, some overlap a write.
+        let mut file = AtomicFile::create(&target)
+            .unwrap()
+            .sync_every(1000)
+            .unwrap();
+        let mut expected = Vec::new();
+        for n in 0..2000u32 {
+            let line = format!("line {n} of a file flushed while it is written\n");
+            file.write_all(line.as_bytes()).unwrap();
+            expected.extend_from_slice(line.as_bytes());
+        }
+        assert!(!target.exists(), "visible before the commit");
+        file.commit(Durability::Synced).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), expected);
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out.txt"]);
+    }
+
     #[test]
     fn keeps_permissions_of_an_existing_target() {
         use std::os::unix::fs::PermissionsExt;

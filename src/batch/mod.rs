@@ -723,6 +723,10 @@ impl<'o> Sink<'o> {
             }
         };
         let file = AtomicFile::create(&target)
+            .and_then(|f| match durability {
+                Durability::Synced => f.sync_while_writing(),
+                Durability::Renamed => Ok(f),
+            })
             .and_then(|f| Encoder::new(f, compression))
             .with_context(|| target.display().to_string())?;
         let file = Box::new(file);
