@@ -90,15 +90,6 @@ impl Bands {
         Some(xxh3_64(&bytes[..len]) as u32)
     }
 
-    /// The keys of a signature's bands, in band order (fewer when it is too short).
-    pub fn keys<'s, V: SignatureValue>(
-        &self,
-        signature: &'s [V],
-    ) -> impl Iterator<Item = u32> + 's {
-        let layout = *self;
-        (0..self.bands).map_while(move |band| layout.key(signature, band))
-    }
-
     /// The layout over `values` signature values with the most rows per band (fewest
     /// false candidates) that still finds a pair at `threshold` with probability ≥ 99.9%.
     pub fn for_threshold(threshold: f64, values: usize) -> Self {
@@ -209,8 +200,8 @@ impl Chains {
 /// hold one paragraph, and a vector each costs an allocation and 24 bytes more per band of
 /// every paragraph (see docs/PERFORMANCE.md). A band is keyed by 32 bits of its hash: half
 /// the table of a 64-bit key, and a chance collision (≈ paragraphs / 2³² per band) only
-/// adds a candidate, which verification then rejects. A caller that knows which bands can
-/// never be shared may index only the others ([`Self::insert_bands`]).
+/// adds a candidate, which verification then rejects. A caller that knows in which bands
+/// no other paragraph has a paragraph's key may leave those out ([`Self::insert_bands`]).
 #[derive(Debug)]
 pub struct NearIndex {
     layout: Bands,
