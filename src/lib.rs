@@ -29,6 +29,9 @@ pub mod report;
 pub mod segment;
 pub mod text;
 
+#[cfg(test)]
+mod test_support;
+
 use anyhow::{bail, Context, Result};
 use config::{Config, Destination, Mode};
 use input::decode::{decode, Decoding};

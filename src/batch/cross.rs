@@ -141,8 +141,10 @@ impl OwnSignatures {
         })
     }
 
-    fn paragraph(&self, paragraph: &CorpusParagraph) -> Option<&[u32]> {
-        if paragraph.signature >= self.sketches.paragraphs {
+    /// The signature of a paragraph that takes part in near matching ([`near_eligible`]):
+    /// the shared-band pre-pass, the look-ups and the index all ask here, so they agree.
+    fn paragraph(&self, paragraph: &CorpusParagraph, min_words: u32) -> Option<&[u32]> {
+        if !near_eligible(paragraph, &self.sketches, min_words) {
             return None;
         }
         let start = paragraph.signature as usize * self.width;
@@ -421,10 +423,7 @@ fn shared_bands(
             let own =
                 OwnSignatures::read(Some(store), outcome.sketches, std::mem::take(&mut buffer))?;
             for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
-                if !near_eligible(paragraph, &outcome.sketches, min_words) {
-                    continue;
-                }
-                if let Some(signature) = own.paragraph(paragraph) {
+                if let Some(signature) = own.paragraph(paragraph, min_words) {
                     visit(numbers.of(u, p), ItemKind::Paragraph, signature);
                 }
             }
@@ -516,13 +515,11 @@ fn decide_indexing(
                 });
                 continue;
             }
-            let (Some((near_options, index)), Some(signature)) = (near.as_ref(), own.paragraph(fp))
+            let (Some((near_options, index)), Some(signature)) =
+                (near.as_ref(), own.paragraph(fp, options.min_words))
             else {
                 continue;
             };
-            if fp.words < options.min_words {
-                continue;
-            }
             // Most similar; among equals the earliest (candidates come in ascending order).
             let mut best = None::<(usize, usize, f64)>;
             let number = numbers.of(u, p);
@@ -617,8 +614,10 @@ fn decide_indexing(
                 continue;
             }
             exact.insert_first(u, p, units);
-            if let (Some((_, index)), Some(signature)) = (near.as_mut(), own.paragraph(fp)) {
-                if matched[p].is_none() && fp.words >= options.min_words {
+            if let (Some((_, index)), Some(signature)) =
+                (near.as_mut(), own.paragraph(fp, options.min_words))
+            {
+                if matched[p].is_none() {
                     let number = numbers.of(u, p);
                     index.insert_bands(number as usize, signature, &[], |b| is_shared(number, b));
                 }
@@ -660,8 +659,10 @@ fn decide_indexing(
 mod tests {
     use super::*;
     use crate::batch::Unit;
+    use crate::test_support::Rng;
 
-    fn unit(keys: &[u128]) -> UnitOutcome {
+    /// An unnamed unit's outcome: its paragraphs and where their signatures are.
+    fn outcome(paragraphs: Vec<CorpusParagraph>, sketches: UnitSketches) -> UnitOutcome {
         UnitOutcome {
             unit: Unit {
                 doc: 0,
@@ -669,32 +670,22 @@ mod tests {
                 name: String::new(),
             },
             live: Vec::new(),
-            paragraphs: keys
-                .iter()
-                .map(|&key| CorpusParagraph {
-                    key,
-                    lines: (0, 0),
-                    words: 10,
-                    signature: NO_SIGNATURE,
-                })
-                .collect(),
-            sketches: UnitSketches::default(),
+            paragraphs,
+            sketches,
         }
     }
 
-    /// A deterministic stream of pseudo-random numbers.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u32 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (self.0 >> 33) as u32
-        }
-        fn below(&mut self, n: u32) -> u32 {
-            self.next() % n
-        }
+    fn unit(keys: &[u128]) -> UnitOutcome {
+        let paragraphs = keys
+            .iter()
+            .map(|&key| CorpusParagraph {
+                key,
+                lines: (0, 0),
+                words: 10,
+                signature: NO_SIGNATURE,
+            })
+            .collect();
+        outcome(paragraphs, UnitSketches::default())
     }
 
     /// Units whose paragraphs are drawn from a few originals (kept as they are, edited in
@@ -703,32 +694,32 @@ mod tests {
     fn near_units(rng: &mut Rng, store: &SignatureStore, count: usize) -> Vec<UnitOutcome> {
         let values = store.values();
         let originals: Vec<Vec<u32>> = (0..12)
-            .map(|_| (0..values).map(|_| rng.next()).collect())
+            .map(|_| (0..values).map(|_| rng.value()).collect())
             .collect();
         let mut documents: Vec<Vec<u32>> = Vec::new();
         let mut next_key = 1u128;
         (0..count)
             .map(|_| {
-                let n = rng.below(6) as usize;
+                let n = rng.below(6);
                 let mut signatures: Vec<u32> = Vec::new();
                 let mut paragraphs = Vec::new();
                 for p in 0..n {
                     let (key, signature) = match rng.below(4) {
                         0 => {
                             next_key += 1;
-                            (next_key, (0..values).map(|_| rng.next()).collect())
+                            (next_key, (0..values).map(|_| rng.value()).collect())
                         }
                         1 => {
                             // An exact copy of an original: same key, same signature.
-                            let o = rng.below(originals.len() as u32) as usize;
+                            let o = rng.below(originals.len());
                             (1000 + o as u128, originals[o].clone())
                         }
                         _ => {
-                            let o = rng.below(originals.len() as u32) as usize;
+                            let o = rng.below(originals.len());
                             let mut edited = originals[o].clone();
                             for _ in 0..rng.below(40) {
-                                let at = rng.below(values as u32) as usize;
-                                edited[at] = rng.next();
+                                let at = rng.below(values);
+                                edited[at] = rng.value();
                             }
                             next_key += 1;
                             (next_key, edited)
@@ -738,37 +729,31 @@ mod tests {
                     paragraphs.push(CorpusParagraph {
                         key,
                         lines: (p as u32, p as u32),
-                        words: 5 + rng.below(20),
+                        words: 5 + rng.below(20) as u32,
                         signature: p as u32,
                     });
                 }
                 let document = match rng.below(3) {
                     0 => None,
                     1 if !documents.is_empty() => {
-                        let d = rng.below(documents.len() as u32) as usize;
+                        let d = rng.below(documents.len());
                         Some(documents[d].clone())
                     }
-                    _ => Some((0..values).map(|_| rng.next()).collect::<Vec<u32>>()),
+                    _ => Some((0..values).map(|_| rng.value()).collect::<Vec<u32>>()),
                 };
                 if let Some(d) = &document {
                     signatures.extend(d);
                     documents.push(d.clone());
                 }
                 let first = store.append(&signatures).unwrap();
-                UnitOutcome {
-                    unit: Unit {
-                        doc: 0,
-                        record: None,
-                        name: String::new(),
-                    },
-                    live: Vec::new(),
+                outcome(
                     paragraphs,
-                    sketches: UnitSketches {
+                    UnitSketches {
                         first,
                         paragraphs: n as u32,
                         document: document.is_some(),
                     },
-                }
+                )
             })
             .collect()
     }

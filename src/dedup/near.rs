@@ -337,21 +337,7 @@ mod tests {
     use super::*;
     use crate::fingerprint::minhash::{estimated_jaccard, shingles, MinHasher};
     use crate::fingerprint::normalise;
-
-    /// A deterministic stream of pseudo-random numbers for generated text.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            self.0 >> 33
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use crate::test_support::Rng;
 
     fn paragraph(rng: &mut Rng, words: usize) -> Vec<String> {
         (0..words)

@@ -130,6 +130,13 @@ impl Block {
 /// push per byte.
 struct KeyWriter {
     key: Vec<u8>,
+    token: TokenState,
+}
+
+/// Where a key writer is in its key: the token being written and the words closed so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TokenState {
+    /// White space was met: a space goes before the next character written.
     pending_space: bool,
     /// Where the token being written starts.
     token_start: usize,
@@ -139,35 +146,51 @@ struct KeyWriter {
     words: usize,
 }
 
-impl KeyWriter {
-    fn space(&mut self) {
-        self.pending_space = !self.key.is_empty();
+impl TokenState {
+    fn new(start: usize) -> Self {
+        Self {
+            pending_space: false,
+            token_start: start,
+            token_ascii: true,
+            token_alnum: false,
+            words: 0,
+        }
     }
 
-    fn close_token(&mut self) {
-        if self.token_start < self.key.len() {
-            self.words += token_word_count(
-                &self.key[self.token_start..],
-                self.token_ascii,
-                self.token_alnum,
-            );
+    /// Counts the token of `key` that ends at `end` (holding a letter or digit if `alnum`)
+    /// and starts the next one after the space that goes at `end`.
+    #[inline(always)]
+    fn close_at(&mut self, key: &[u8], end: usize, alnum: bool) {
+        if self.token_start < end {
+            self.words += token_word_count(&key[self.token_start..end], self.token_ascii, alnum);
         }
         self.token_ascii = true;
         self.token_alnum = false;
+        self.token_start = end + 1;
+    }
+}
+
+impl KeyWriter {
+    fn space(&mut self) {
+        self.token.pending_space = !self.key.is_empty();
+    }
+
+    fn close_token(&mut self) {
+        let alnum = self.token.token_alnum;
+        self.token.close_at(&self.key, self.key.len(), alnum);
     }
 
     fn flush_space(&mut self) {
-        if self.pending_space {
+        if self.token.pending_space {
             self.close_token();
             self.key.push(b' ');
-            self.token_start = self.key.len();
-            self.pending_space = false;
+            self.token.pending_space = false;
         }
     }
 
     fn push_char(&mut self, c: char) {
         self.flush_space();
-        self.token_ascii = false;
+        self.token.token_ascii = false;
         let mut utf8 = [0u8; 4];
         self.key
             .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
@@ -212,138 +235,31 @@ impl KeyWriter {
     }
 
     /// ASCII bytes, lower-cased, white space collapsed. The hottest loop of exact
-    /// matching: its state lives in locals (registers), not in `self`, while it runs; it
-    /// writes by index into room made once (a push per byte checked the capacity and stored
-    /// the length every time); and eight bytes of ordinary prose — words with single
-    /// spaces between them — go at once ([`Block`]), byte by byte only where a block holds
-    /// other white space or a run of spaces.
+    /// matching: see [`AsciiRun`].
     fn push_ascii(&mut self, run: &[u8]) {
-        let mut pending = self.pending_space;
-        let mut alnum = self.token_alnum;
-        let mut ascii = self.token_ascii;
-        let mut words = self.words;
-        let mut token_start = self.token_start;
-        let mut len = self.key.len();
+        let len = self.key.len();
         // Every byte written is a byte of the run or one space before one: room for the
         // run and a space carried in from before it.
         self.key.resize(len + run.len() + 1, 0);
-        let out = self.key.as_mut_slice();
+        let mut writer = AsciiRun {
+            out: self.key.as_mut_slice(),
+            len,
+            token: self.token,
+        };
         let mut blocks = run.chunks_exact(8);
         for chunk in blocks.by_ref() {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(chunk);
-            let block = Block::new(u64::from_le_bytes(bytes));
-            // Written as it is, lower-cased, when every space in it is alone and the block
-            // does not open with one the byte loop would drop (the key's first) or merge
-            // (after a pending space); a space pending from before is written first.
-            let opens_with_word = !is_ascii_space(chunk[0]);
-            if block.is_plain_prose() && (opens_with_word || (len > 0 && !pending)) {
-                if pending {
-                    if token_start < len {
-                        words += token_word_count(&out[token_start..len], ascii, alnum);
-                    }
-                    ascii = true;
-                    alnum = false;
-                    out[len] = b' ';
-                    len += 1;
-                    token_start = len;
-                    pending = false;
+            if !writer.push_block(chunk) {
+                for &b in chunk {
+                    writer.push_byte(b);
                 }
-                out[len..len + 8].copy_from_slice(&block.lower().to_le_bytes());
-                let spaces = block.spaces();
-                let alnums = block.alnums();
-                // Each space closes the token before it, when the byte after it starts
-                // the next (as the byte loop does); a last space stays pending.
-                let mut from = 0u32;
-                let mut rest = spaces & 0x7F;
-                while rest != 0 {
-                    let at = rest.trailing_zeros();
-                    let inside = alnums & (((1u32 << at) - 1) & !((1u32 << from) - 1));
-                    let closing = alnum || inside != 0;
-                    let end = len + at as usize;
-                    if token_start < end {
-                        words += token_word_count(&out[token_start..end], ascii, closing);
-                    }
-                    ascii = true;
-                    alnum = false;
-                    token_start = end + 1;
-                    from = at + 1;
-                    rest &= rest - 1;
-                }
-                alnum |= alnums >> from != 0;
-                if spaces & 0x80 != 0 {
-                    pending = true;
-                    len += 7;
-                } else {
-                    len += 8;
-                }
-                continue;
-            }
-            for &b in chunk {
-                Self::push_ascii_byte(
-                    b,
-                    out,
-                    &mut len,
-                    &mut pending,
-                    &mut alnum,
-                    &mut ascii,
-                    &mut words,
-                    &mut token_start,
-                );
             }
         }
         for &b in blocks.remainder() {
-            Self::push_ascii_byte(
-                b,
-                out,
-                &mut len,
-                &mut pending,
-                &mut alnum,
-                &mut ascii,
-                &mut words,
-                &mut token_start,
-            );
+            writer.push_byte(b);
         }
+        let (len, token) = (writer.len, writer.token);
         self.key.truncate(len);
-        self.pending_space = pending;
-        self.token_alnum = alnum;
-        self.token_ascii = ascii;
-        self.words = words;
-        self.token_start = token_start;
-    }
-
-    /// One ASCII byte of [`Self::push_ascii`], with the writer's state in the caller's
-    /// locals.
-    #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    fn push_ascii_byte(
-        b: u8,
-        out: &mut [u8],
-        len: &mut usize,
-        pending: &mut bool,
-        alnum: &mut bool,
-        ascii: &mut bool,
-        words: &mut usize,
-        token_start: &mut usize,
-    ) {
-        if is_ascii_space(b) {
-            *pending = *len > 0;
-            return;
-        }
-        if *pending {
-            if *token_start < *len {
-                *words += token_word_count(&out[*token_start..*len], *ascii, *alnum);
-            }
-            *ascii = true;
-            *alnum = false;
-            out[*len] = b' ';
-            *len += 1;
-            *token_start = *len;
-            *pending = false;
-        }
-        *alnum |= b.is_ascii_alphanumeric();
-        out[*len] = b.to_ascii_lowercase();
-        *len += 1;
+        self.token = token;
     }
 
     #[cfg(test)]
@@ -355,11 +271,89 @@ impl KeyWriter {
 
     fn finish(mut self) -> (String, u32) {
         self.close_token();
-        let words = self.words as u32;
+        let words = self.token.words as u32;
         // Only whole characters were written.
         let key = String::from_utf8(self.key)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         (key, words)
+    }
+}
+
+/// A run of ASCII being written into room made for it: its state is a local copy (kept in
+/// registers, not behind the writer) and bytes are written by index (a push per byte
+/// checked the capacity and stored the length every time). Eight bytes of ordinary prose —
+/// words with single spaces between them — go at once ([`Block`]); the byte loop takes
+/// blocks holding other white space or a run of spaces.
+struct AsciiRun<'k> {
+    out: &'k mut [u8],
+    len: usize,
+    token: TokenState,
+}
+
+impl AsciiRun<'_> {
+    /// Writes the pending space, if any, closing the token before it.
+    #[inline(always)]
+    fn flush_space(&mut self) {
+        if self.token.pending_space {
+            let alnum = self.token.token_alnum;
+            self.token.close_at(self.out, self.len, alnum);
+            self.out[self.len] = b' ';
+            self.len += 1;
+            self.token.pending_space = false;
+        }
+    }
+
+    #[inline(always)]
+    fn push_byte(&mut self, b: u8) {
+        if is_ascii_space(b) {
+            self.token.pending_space = self.len > 0;
+            return;
+        }
+        self.flush_space();
+        self.token.token_alnum |= b.is_ascii_alphanumeric();
+        self.out[self.len] = b.to_ascii_lowercase();
+        self.len += 1;
+    }
+
+    /// Writes eight bytes at once, lower-cased, if every space in them is alone and they
+    /// do not open with one the byte loop would drop (the key's first) or merge (after a
+    /// pending space); false, writing nothing, otherwise.
+    #[inline(always)]
+    fn push_block(&mut self, chunk: &[u8]) -> bool {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let block = Block::new(u64::from_le_bytes(bytes));
+        let opens_with_word = !is_ascii_space(chunk[0]);
+        let after_word = self.len > 0 && !self.token.pending_space;
+        if !(block.is_plain_prose() && (opens_with_word || after_word)) {
+            return false;
+        }
+        self.flush_space();
+        let token = &mut self.token;
+        let len = self.len;
+        self.out[len..len + 8].copy_from_slice(&block.lower().to_le_bytes());
+        let spaces = block.spaces();
+        let alnums = block.alnums();
+        // Each space closes the token before it, when the byte after it starts the next
+        // (as the byte loop does); a last space stays pending.
+        let mut from = 0u32;
+        let mut rest = spaces & 0x7F;
+        while rest != 0 {
+            let at = rest.trailing_zeros();
+            let inside = alnums & (((1u32 << at) - 1) & !((1u32 << from) - 1));
+            let closing = token.token_alnum || inside != 0;
+            token.close_at(self.out, len + at as usize, closing);
+            from = at + 1;
+            rest &= rest - 1;
+        }
+        token.token_alnum |= alnums >> from != 0;
+        if spaces & 0x80 != 0 {
+            token.pending_space = true;
+            self.len += 7;
+        } else {
+            self.len += 8;
+        }
+        true
     }
 }
 
@@ -379,12 +373,8 @@ fn token_word_count(token: &[u8], ascii: bool, alnum: bool) -> usize {
 pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut String) -> u32 {
     let bytes = std::mem::take(key).into_bytes();
     let mut out = KeyWriter {
-        token_start: bytes.len(),
+        token: TokenState::new(bytes.len()),
         key: bytes,
-        pending_space: false,
-        token_ascii: true,
-        token_alnum: false,
-        words: 0,
     };
     for piece in pieces {
         // ASCII is NFKC; so is most other text (curly quotes and dashes are), which the
@@ -458,15 +448,8 @@ mod tests {
     use proptest::prelude::*;
 
     /// The writer's whole state, to compare two ways of writing the same bytes.
-    fn state(w: &KeyWriter) -> (Vec<u8>, bool, usize, bool, bool, usize) {
-        (
-            w.key.clone(),
-            w.pending_space,
-            w.token_start,
-            w.token_ascii,
-            w.token_alnum,
-            w.words,
-        )
+    fn state(w: &KeyWriter) -> (Vec<u8>, TokenState) {
+        (w.key.clone(), w.token)
     }
 
     proptest! {
@@ -494,11 +477,13 @@ mod tests {
                 let token_start = key.iter().rposition(|&b| b == b' ').map_or(0, |p| p + 1);
                 KeyWriter {
                     key,
-                    pending_space: pending && !prefix.is_empty(),
-                    token_start,
-                    token_ascii: ascii && prefix.is_ascii(),
-                    token_alnum: alnum,
-                    words: 3,
+                    token: TokenState {
+                        pending_space: pending && !prefix.is_empty(),
+                        token_start,
+                        token_ascii: ascii && prefix.is_ascii(),
+                        token_alnum: alnum,
+                        words: 3,
+                    },
                 }
             };
             let mut whole = start(&prefix);

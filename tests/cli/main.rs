@@ -22,6 +22,40 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A 64 KiB tmpfs mounted for the length of a test, to be filled up; unmounted when
+/// dropped.
+#[cfg(target_os = "linux")]
+pub struct SmallFs(PathBuf);
+
+#[cfg(target_os = "linux")]
+impl SmallFs {
+    /// Mounts it at `at` (created); `None`, with a note, where mounting is refused (not root).
+    pub fn mount(at: &Path) -> Option<Self> {
+        std::fs::create_dir(at).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .arg(at)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !mounted {
+            eprintln!("skipped: cannot mount a tmpfs here");
+            return None;
+        }
+        Some(Self(at.to_path_buf()))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for SmallFs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
 pub const SEED: &str = "seed/000_f5873f3689c82459.txt";
 pub const SEED_CLEAN: &str = "seed/000_f5873f3689c82459.clean.txt";
 
