@@ -204,6 +204,30 @@ impl KeyWriter {
         }
     }
 
+    /// Writes `text` if NFKC leaves it as it is (ASCII does; so does most other text, such
+    /// as curly quotes and dashes, which the quick check tells without allocating).
+    fn push_if_stable(&mut self, text: &str) -> bool {
+        if text.is_ascii() {
+            self.push_ascii(text.as_bytes());
+        } else if unicode_normalization::is_nfkc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
+        {
+            self.push_stable(text);
+        } else {
+            return false;
+        }
+        true
+    }
+
+    /// Any text: NFKC-normalised, lower-cased and folded character by character.
+    fn push_nfkc(&mut self, text: &str) {
+        for c in text.nfkc() {
+            for lower in c.to_lowercase() {
+                self.push(fold_char(lower));
+            }
+        }
+    }
+
     /// NFKC-stable text (ASCII included): runs of ASCII through [`Self::push_ascii`],
     /// other characters lower-cased and folded one by one.
     fn push_stable(&mut self, piece: &str) {
@@ -377,18 +401,13 @@ pub fn normalise_into<'a>(pieces: impl IntoIterator<Item = &'a str>, key: &mut S
         key: bytes,
     };
     for piece in pieces {
-        // ASCII is NFKC; so is most other text (curly quotes and dashes are), which the
-        // quick check tells without allocating.
-        if piece.is_ascii() {
-            out.push_ascii(piece.as_bytes());
-        } else if unicode_normalization::is_nfkc_quick(piece.chars())
-            == unicode_normalization::IsNormalized::Yes
-        {
-            out.push_stable(piece);
-        } else {
-            for c in piece.nfkc() {
-                for lower in c.to_lowercase() {
-                    out.push(fold_char(lower));
+        if !out.push_if_stable(piece) {
+            // One character that NFKC changes would send a whole document (a whole-text
+            // signature's key) the slow way: only its lines that hold one go. A line feed
+            // is a starter that composes with nothing, so NFKC maps the text line by line.
+            for line in piece.split_inclusive('\n') {
+                if !out.push_if_stable(line) {
+                    out.push_nfkc(line);
                 }
             }
         }
@@ -561,6 +580,40 @@ mod tests {
                 let words = normalise_into(pieces.iter().copied(), &mut key);
                 assert_eq!(words, count_words(&key), "{pieces:?}");
             }
+        }
+    }
+
+    /// Characters that NFKC changes or composes (ligatures, full width, compatibility
+    /// digits, combining marks, Hangul jamo, the Ångström sign), line feeds and others.
+    fn mixed_text() -> impl Strategy<Value = String> {
+        let alphabet = prop::sample::select(vec![
+            'a', 'E', ' ', '\n', '\r', '\t', 'é', 'e', '\u{301}', '\u{327}', '\u{308}', 'ﬁ', 'Ａ',
+            '①', '\u{212B}', 'Å', '\u{1100}', '\u{1161}', '\u{11A8}', '’', '—', 'Σ', 'ß', 'İ',
+            '\u{85}', '\u{2028}', '\u{FB01}', '\u{3000}', '.',
+        ]);
+        prop::collection::vec(alphabet, 0..80).prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest! {
+        /// A piece NFKC changes is written line by line: the key is the one the whole piece
+        /// gives through NFKC at once.
+        #[test]
+        fn pieces_normalised_line_by_line_equal_the_whole(
+            pieces in prop::collection::vec(mixed_text(), 1..4)
+        ) {
+            let mut key = String::new();
+            let words = normalise_into(pieces.iter().map(String::as_str), &mut key);
+            let mut whole = KeyWriter {
+                token: TokenState::new(0),
+                key: Vec::new(),
+            };
+            for piece in &pieces {
+                whole.push_nfkc(piece);
+                whole.space();
+            }
+            let (expected, expected_words) = whole.finish();
+            prop_assert_eq!(&key, &expected);
+            prop_assert_eq!(words, expected_words);
         }
     }
 
