@@ -224,6 +224,7 @@ fn match_earlier(fingerprints: &[Fingerprint], options: &DedupOptions) -> Vec<Op
         )
     });
     let mut matched = vec![None; fingerprints.len()];
+    let mut keys = Vec::new();
     for (i, fp) in fingerprints.iter().enumerate() {
         if let Some(first) = exact.first_or_insert(fp.hash, i) {
             matched[i] = Some(Match {
@@ -239,8 +240,9 @@ fn match_earlier(fingerprints: &[Fingerprint], options: &DedupOptions) -> Vec<Op
         if fp.words < options.min_words {
             continue;
         }
+        index.band_keys(&sketch.signature, &mut keys);
         let best = index
-            .candidates(&sketch.signature, &sketch.shingles)
+            .candidates_by_keys(&keys, &sketch.shingles)
             .into_iter()
             .filter_map(|c| {
                 let other = fingerprints[c].sketch.as_ref()?;
@@ -259,7 +261,7 @@ fn match_earlier(fingerprints: &[Fingerprint], options: &DedupOptions) -> Vec<Op
                     kind: MatchKind::Near(sim),
                 })
             }
-            None => index.insert(i, &sketch.signature, &sketch.shingles),
+            None => index.insert_by_keys(i, &keys, &sketch.shingles),
         }
     }
     matched

@@ -231,10 +231,27 @@ impl NearIndex {
         }
     }
 
+    /// The keys of a signature's bands, in band order, into `keys` (cleared first); fewer
+    /// than the layout's bands for a signature too short to fill them.
+    pub fn band_keys<V: SignatureValue>(&self, signature: &[V], keys: &mut Vec<u32>) {
+        keys.clear();
+        keys.extend((0..self.layout.bands).map_while(|b| self.layout.key(signature, b)));
+    }
+
     /// Candidate paragraphs for a paragraph with this signature and shingle set, in
     /// ascending order, without repeats.
     pub fn candidates<V: SignatureValue>(&self, signature: &[V], shingles: &[u64]) -> Vec<usize> {
         self.candidates_in_bands(signature, shingles, |_| true)
+    }
+
+    /// [`Self::candidates`] by the paragraph's [`Self::band_keys`], for a caller that
+    /// indexes the paragraph after asking (its keys are hashed once).
+    pub fn candidates_by_keys(&self, keys: &[u32], shingles: &[u64]) -> Vec<usize> {
+        let mut found = Vec::new();
+        for (table, &key) in self.tables.iter().zip(keys) {
+            self.bucket(table, key, &mut found);
+        }
+        self.by_postings(shingles, found)
     }
 
     /// [`Self::candidates`] looking only in the bands `band` accepts: a band whose key no
@@ -253,16 +270,27 @@ impl NearIndex {
             let Some(key) = self.layout.key(signature, b) else {
                 break;
             };
-            let mut entry = table.get(&key).copied().unwrap_or(NO_ENTRY);
-            while entry != NO_ENTRY {
-                let ChainEntry {
-                    paragraph,
-                    previous,
-                } = self.chains.get(entry);
-                found.push(paragraph as usize);
-                entry = previous;
-            }
+            self.bucket(table, key, &mut found);
         }
+        self.by_postings(shingles, found)
+    }
+
+    /// Adds the paragraphs of one band's bucket to `found`.
+    fn bucket(&self, table: &FxHashMap<u32, u32>, key: u32, found: &mut Vec<usize>) {
+        let mut entry = table.get(&key).copied().unwrap_or(NO_ENTRY);
+        while entry != NO_ENTRY {
+            let ChainEntry {
+                paragraph,
+                previous,
+            } = self.chains.get(entry);
+            found.push(paragraph as usize);
+            entry = previous;
+        }
+    }
+
+    /// The band candidates `found` with the paragraphs sharing most shingles added, in
+    /// ascending order without repeats.
+    fn by_postings(&self, shingles: &[u64], mut found: Vec<usize>) -> Vec<usize> {
         if !shingles.is_empty() {
             let mut votes: FxHashMap<u32, usize> = FxHashMap::default();
             for s in shingles {
@@ -295,6 +323,18 @@ impl NearIndex {
         self.insert_bands(paragraph, signature, shingles, |_| true);
     }
 
+    /// [`Self::insert`] by the paragraph's [`Self::band_keys`].
+    pub fn insert_by_keys(&mut self, paragraph: usize, keys: &[u32], shingles: &[u64]) {
+        let id = paragraph as u32;
+        // A signature too short for every band has no bands to share.
+        if keys.len() == self.layout.bands && self.has_room() {
+            for (b, &key) in keys.iter().enumerate() {
+                self.chain(b, key, id);
+            }
+        }
+        self.add_postings(id, shingles);
+    }
+
     /// [`Self::insert`] in the bands `band` accepts only: the others' keys are never
     /// looked up by a paragraph that could match (see `batch::shared_bands`).
     pub fn insert_bands<V: SignatureValue>(
@@ -305,27 +345,39 @@ impl NearIndex {
         mut band: impl FnMut(usize) -> bool,
     ) {
         let id = paragraph as u32;
-        // An empty signature (no shingles) has no bands to share. Entries are numbered in
-        // 32 bits: an index full at ≈ 4 × 10⁹ entries indexes no more (later paragraphs
-        // are still matched against those indexed) rather than wrap.
+        // An empty signature (no shingles) has no bands to share.
         let whole = signature.len() >= self.layout.bands * self.layout.rows;
-        let room = self.chains.len() + self.layout.bands < NO_ENTRY as usize;
-        if whole && room {
-            for (b, table) in self.tables.iter_mut().enumerate() {
+        if whole && self.has_room() {
+            for b in 0..self.layout.bands {
                 if !band(b) {
                     continue;
                 }
                 let Some(key) = self.layout.key(signature, b) else {
                     break;
                 };
-                let next = self.chains.len() as u32;
-                let previous = table.insert(key, next).unwrap_or(NO_ENTRY);
-                self.chains.push(ChainEntry {
-                    paragraph: id,
-                    previous,
-                });
+                self.chain(b, key, id);
             }
         }
+        self.add_postings(id, shingles);
+    }
+
+    /// Entries are numbered in 32 bits: an index full at ≈ 4 × 10⁹ entries indexes no
+    /// more (later paragraphs are still matched against those indexed) rather than wrap.
+    fn has_room(&self) -> bool {
+        self.chains.len() + self.layout.bands < NO_ENTRY as usize
+    }
+
+    /// Puts paragraph `id` at the head of its bucket in band `band`.
+    fn chain(&mut self, band: usize, key: u32, id: u32) {
+        let next = self.chains.len() as u32;
+        let previous = self.tables[band].insert(key, next).unwrap_or(NO_ENTRY);
+        self.chains.push(ChainEntry {
+            paragraph: id,
+            previous,
+        });
+    }
+
+    fn add_postings(&mut self, id: u32, shingles: &[u64]) {
         for &s in shingles {
             self.postings.entry(s).or_insert(id);
         }
@@ -403,6 +455,43 @@ mod tests {
             found as f64 / pairs as f64 >= 0.99,
             "recall {found}/{pairs}"
         );
+    }
+
+    #[test]
+    fn keys_hashed_once_index_and_find_as_signatures_do() {
+        let mut rng = Rng(7);
+        let hasher = MinHasher::new(128);
+        let layout = Bands::for_threshold(0.8, 128);
+        let (mut by_signature, mut by_keys) = (NearIndex::new(layout), NearIndex::new(layout));
+        let mut keys = Vec::new();
+        let base: Vec<Vec<String>> = (0..40).map(|_| paragraph(&mut rng, 30)).collect();
+        for i in 0..600 {
+            // Copies with a few words changed, fresh paragraphs, and short ones whose
+            // signatures fill no band or every band.
+            let mut words = base[rng.below(base.len())].clone();
+            for _ in 0..rng.below(6) {
+                let k = rng.below(words.len());
+                words[k] = format!("y{}", rng.below(100));
+            }
+            if rng.below(5) == 0 {
+                let short = 1 + rng.below(4);
+                words = paragraph(&mut rng, short);
+            }
+            let s = shingles(&words.join(" "), 3);
+            let signature = hasher.signature(&s);
+            by_keys.band_keys(&signature, &mut keys);
+            let found = by_keys.candidates_by_keys(&keys, &s);
+            assert_eq!(
+                found,
+                by_signature.candidates(&signature, &s),
+                "paragraph {i}"
+            );
+            if found.is_empty() || rng.below(2) == 0 {
+                by_signature.insert(i, &signature, &s);
+                by_keys.insert_by_keys(i, &keys, &s);
+            }
+        }
+        assert_eq!(by_keys.chains.len(), by_signature.chains.len());
     }
 
     #[test]
