@@ -7,6 +7,7 @@
 //! Shingles are runs of `shingle` consecutive words. A key with fewer words than that has no
 //! shingles: short paragraphs are matched exactly only.
 
+use std::ops::Range;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Seed of the shingle hash. Changing it changes every signature: never do it between runs
@@ -20,6 +21,16 @@ const PERMUTATION_SEED: u64 = 0x6d69_6e68_6173_6821; // "minhash!"
 /// is a word of its own.
 pub fn shingle_words(key: &str) -> Vec<&str> {
     let mut words = Vec::new();
+    if key.is_ascii() {
+        ascii_shingle_words(key, &mut words);
+    } else {
+        any_shingle_words(key, &mut words);
+    }
+    words
+}
+
+/// [`shingle_words`] of any key, character by character.
+fn any_shingle_words<'k>(key: &'k str, words: &mut Vec<&'k str>) {
     for token in key.split(' ') {
         if token.is_ascii() {
             // No unspaced script, and ASCII letters and digits are all the alphanumerics.
@@ -54,7 +65,32 @@ pub fn shingle_words(key: &str) -> Vec<&str> {
             words.push(token);
         }
     }
-    words
+}
+
+/// [`shingle_words`] of an ASCII key, byte by byte: the tokens between single spaces with
+/// the bytes that are not letters or digits trimmed from their edges.
+fn ascii_shingle_words<'k>(key: &'k str, words: &mut Vec<&'k str>) {
+    let bytes = key.as_bytes();
+    let mut start = 0;
+    while start <= bytes.len() {
+        let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |at| start + at);
+        let token = &bytes[start..end];
+        if let Some(first) = token.iter().position(u8::is_ascii_alphanumeric) {
+            let last = token
+                .iter()
+                .rposition(u8::is_ascii_alphanumeric)
+                .unwrap_or(first);
+            // ASCII: every byte is a character boundary.
+            words.push(&key[start + first..start + last + 1]);
+        }
+        start = end + 1;
+    }
+}
+
+/// Where `word`, a slice of `key`, lies in it.
+fn span_in(key: &str, word: &str) -> Range<usize> {
+    let start = word.as_ptr() as usize - key.as_ptr() as usize;
+    start..start + word.len()
 }
 
 /// The sorted, distinct 64-bit hashes of the `shingle`-word shingles of `key`.
@@ -67,6 +103,16 @@ pub fn shingles(key: &str, shingle: usize) -> Vec<u64> {
     let mut out: Vec<u64> = words
         .windows(shingle)
         .map(|window| {
+            // A shingle is its words joined by single spaces. Where the key holds them so
+            // (nothing trimmed between them: most shingles), that is a slice of the key.
+            let joined = window.windows(2).all(|pair| {
+                let (a, b) = (span_in(key, pair[0]), span_in(key, pair[1]));
+                b.start == a.end + 1 && key.as_bytes()[a.end] == b' '
+            });
+            if let (true, Some(first), Some(last)) = (joined, window.first(), window.last()) {
+                let span = span_in(key, first).start..span_in(key, last).end;
+                return xxh3_64_with_seed(&key.as_bytes()[span], SHINGLE_SEED);
+            }
             buf.clear();
             for (n, w) in window.iter().enumerate() {
                 if n > 0 {
@@ -194,6 +240,48 @@ pub fn containment(a: &[u64], b: &[u64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use proptest::prelude::*;
+
+    /// Keys with punctuation at word edges and inside words, runs of spaces, CJK and
+    /// accented letters.
+    fn key_text(ascii_only: bool) -> impl Strategy<Value = String> {
+        let mut alphabet = vec![
+            'a', 'b', 'Z', '0', '7', ' ', ' ', ' ', '-', ',', '.', '\'', '"',
+        ];
+        if !ascii_only {
+            alphabet.extend(['中', '文', 'é', '—', '’', '\u{3000}']);
+        }
+        prop::collection::vec(prop::sample::select(alphabet), 0..60)
+            .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest! {
+        #[test]
+        fn ascii_words_are_the_character_path_words(key in key_text(true)) {
+            let mut by_chars = Vec::new();
+            any_shingle_words(&key, &mut by_chars);
+            prop_assert_eq!(shingle_words(&key), by_chars);
+        }
+
+        /// Shingles hashed from slices of the key hash what their words joined by single
+        /// spaces hash.
+        #[test]
+        fn shingles_hash_their_words_joined(key in key_text(false), shingle in 1usize..4) {
+            let words = shingle_words(&key);
+            let mut expected: Vec<u64> = if words.len() < shingle {
+                Vec::new()
+            } else {
+                words
+                    .windows(shingle)
+                    .map(|w| xxh3_64_with_seed(w.join(" ").as_bytes(), SHINGLE_SEED))
+                    .collect()
+            };
+            expected.sort_unstable();
+            expected.dedup();
+            prop_assert_eq!(shingles(&key, shingle), expected);
+        }
+    }
 
     #[test]
     fn shingles_of_short_keys_are_empty() {
