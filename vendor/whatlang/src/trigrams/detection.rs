@@ -4,9 +4,13 @@ use std::sync::LazyLock;
 #[cfg(test)]
 use super::LangProfile;
 use super::LangProfileList;
-use super::utils::{TrigramsWithPositions, get_trigrams_with_positions};
+#[cfg(test)]
+use super::Trigram;
+#[cfg(test)]
+use super::utils::get_trigrams_with_positions;
+use super::utils::{pack, ranked_trigrams};
 use super::{ARABIC_LANGS, CYRILLIC_LANGS, DEVANAGARI_LANGS, HEBREW_LANGS, LATIN_LANGS};
-use super::{MAX_TOTAL_DISTANCE, MAX_TRIGRAM_DISTANCE, Trigram};
+use super::{MAX_TOTAL_DISTANCE, MAX_TRIGRAM_DISTANCE};
 use crate::Lang;
 use crate::core::{FilterList, Info, InternalQuery, Text, calculate_confidence};
 use crate::scripts::grouping::MultiLangScript;
@@ -65,8 +69,8 @@ pub fn raw_detect(iquery: &InternalQuery) -> RawOutcome {
 /// Where each trigram of a script's profiles stands: for every profile holding it, the
 /// profile's place in the script's list and the trigram's rank in that profile.
 struct InvertedProfiles {
-    /// The last posting of each trigram.
-    last: HashMap<Trigram, u32>,
+    /// The last posting of each trigram (packed).
+    last: HashMap<u64, u32>,
     postings: Vec<Posting>,
 }
 
@@ -89,7 +93,7 @@ impl InvertedProfiles {
         for (slot, (_, profile)) in list.iter().enumerate() {
             for (rank, &trigram) in profile.iter().enumerate() {
                 let index = postings.len() as u32;
-                let previous = last.insert(trigram, index).unwrap_or(NO_POSTING);
+                let previous = last.insert(pack(trigram), index).unwrap_or(NO_POSTING);
                 postings.push(Posting {
                     slot: slot as u16,
                     rank: rank as u16,
@@ -100,9 +104,9 @@ impl InvertedProfiles {
         Self { last, postings }
     }
 
-    /// The (profile place, rank) of every profile holding `trigram`.
-    fn postings(&self, trigram: &Trigram) -> impl Iterator<Item = (u16, u16)> + '_ {
-        let mut next = self.last.get(trigram).copied().unwrap_or(NO_POSTING);
+    /// The (profile place, rank) of every profile holding `trigram` (packed).
+    fn postings(&self, trigram: u64) -> impl Iterator<Item = (u16, u16)> + '_ {
+        let mut next = self.last.get(&trigram).copied().unwrap_or(NO_POSTING);
         std::iter::from_fn(move || {
             let posting = self.postings.get(next as usize)?;
             next = posting.previous;
@@ -141,10 +145,10 @@ fn script_to_inverted_profiles(script: MultiLangScript) -> &'static InvertedProf
 fn calculate_distances(
     list: LangProfileList,
     inverted: &InvertedProfiles,
-    text_trigrams: &HashMap<Trigram, u32>,
+    ranked_trigrams: &[u64],
 ) -> Vec<u32> {
     let mut saved = vec![0i64; list.len()];
-    for (trigram, &n) in text_trigrams {
+    for (n, &trigram) in ranked_trigrams.iter().enumerate() {
         for (slot, rank) in inverted.postings(trigram) {
             let dist = (n as i64 - rank as i64).abs();
             saved[slot as usize] += MAX_TRIGRAM_DISTANCE as i64 - dist;
@@ -155,7 +159,7 @@ fn calculate_distances(
         .map(|(&(_, profile), saved)| {
             let mut total_dist =
                 (profile.len() as i64 * MAX_TRIGRAM_DISTANCE as i64 - saved) as u32;
-            let count = text_trigrams.len() as u32;
+            let count = ranked_trigrams.len() as u32;
             if MAX_TRIGRAM_DISTANCE > count {
                 let delta = MAX_TRIGRAM_DISTANCE - count;
                 total_dist -= delta * MAX_TRIGRAM_DISTANCE;
@@ -185,12 +189,10 @@ fn calculate_scores_in_profiles(
 ) -> RawOutcome {
     let mut lang_distances: Vec<(Lang, u32)> = vec![];
 
-    let TrigramsWithPositions {
-        trigram_positions, ..
-    } = get_trigrams_with_positions(&text.lowercase());
-    let unique_trigrams_count = trigram_positions.len();
+    let ranked = ranked_trigrams(&text.lowercase());
+    let unique_trigrams_count = ranked.len();
 
-    let distances = calculate_distances(lang_profile_list, inverted, &trigram_positions);
+    let distances = calculate_distances(lang_profile_list, inverted, &ranked);
     for (&(lang, _), dist) in lang_profile_list.iter().zip(distances) {
         if !filter_list.is_allowed(lang) {
             continue;

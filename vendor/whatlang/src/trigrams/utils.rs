@@ -5,12 +5,18 @@ use super::Trigram;
 use crate::core::LowercaseText;
 use crate::utils::is_stop_char;
 
+// unscrape patch: detection ranks a text's trigrams with `ranked_trigrams` (packed
+// trigrams, counted in a map of integers, the first TEXT_TRIGRAMS_SIZE selected before
+// sorting). The release's way, `get_trigrams_with_positions`, is kept for the tests that hold
+// the two equal.
+
+#[cfg(test)]
 pub struct TrigramsWithPositions {
     pub(crate) _total_trigrams: u32,
     pub(crate) trigram_positions: HashMap<Trigram, u32>,
 }
 
-#[inline]
+#[cfg(test)]
 pub fn get_trigrams_with_positions(text: &LowercaseText) -> TrigramsWithPositions {
     let CountResult {
         total_trigrams,
@@ -23,56 +29,33 @@ pub fn get_trigrams_with_positions(text: &LowercaseText) -> TrigramsWithPosition
     }
 }
 
-#[inline]
+#[cfg(test)]
+#[allow(clippy::unnecessary_sort_by)]
 fn trigram_occurances_to_positions(
     trigram_occurances: HashMap<Trigram, u32>,
 ) -> HashMap<Trigram, u32> {
-    // Sort in descending order by number of occurrences and trigrams.
-    //
-    // unscrape patch: each (count, trigram) is packed into one integer that orders as the
-    // tuple does, and only the first TEXT_TRIGRAMS_SIZE are sorted. The trigrams are
-    // distinct, so the order is total and the ranks are those a full sort gives.
-    let mut count_vec: Vec<u128> = trigram_occurances
+    // Sort in descending order by number of occurrences and trigrams
+    let mut count_vec: Vec<_> = trigram_occurances
         .into_iter()
-        .map(|(trigram, count)| pack(count, trigram))
+        .map(|(trigram, count)| (count, trigram))
         .collect();
-    if count_vec.len() > TEXT_TRIGRAMS_SIZE {
-        count_vec.select_nth_unstable_by(TEXT_TRIGRAMS_SIZE - 1, |a, b| b.cmp(a));
-        count_vec.truncate(TEXT_TRIGRAMS_SIZE);
-    }
     count_vec.sort_unstable_by(|a, b| b.cmp(a));
 
     count_vec
         .into_iter()
+        .take(TEXT_TRIGRAMS_SIZE) // we're interested only in the first 600 (2 * MAX_TRIGRAM_DISTANCE)
         .enumerate()
-        .map(|(i, packed)| (unpack(packed), i as u32))
+        .map(|(i, (_, trigram))| (trigram, i as u32))
         .collect()
 }
 
-const CHAR_BITS: u32 = 21;
-
-/// `(count, trigram)` as one integer ordered as the tuple: a char is below 2^21.
-fn pack(count: u32, Trigram(a, b, c): Trigram) -> u128 {
-    ((count as u128) << (3 * CHAR_BITS))
-        | ((a as u128) << (2 * CHAR_BITS))
-        | ((b as u128) << CHAR_BITS)
-        | c as u128
-}
-
-fn unpack(packed: u128) -> Trigram {
-    let char_at = |shift: u32| {
-        let code = (packed >> shift) as u32 & ((1 << CHAR_BITS) - 1);
-        char::from_u32(code).expect("packed from a char")
-    };
-    Trigram(char_at(2 * CHAR_BITS), char_at(CHAR_BITS), char_at(0))
-}
-
+#[cfg(test)]
 struct CountResult {
     total_trigrams: u32,
     trigram_occurances: HashMap<Trigram, u32>,
 }
 
-#[inline]
+#[cfg(test)]
 fn count(text: &LowercaseText) -> CountResult {
     let hash_capacity = calculate_initial_hash_capacity(text);
     let mut trigram_occurances: HashMap<Trigram, u32> = HashMap::with_capacity(hash_capacity);
@@ -105,6 +88,50 @@ fn count(text: &LowercaseText) -> CountResult {
     }
 }
 
+const CHAR_BITS: u32 = 21;
+
+/// A trigram as one integer ordered as the trigram is: a char is below 2^21.
+pub fn pack(Trigram(a, b, c): Trigram) -> u64 {
+    ((a as u64) << (2 * CHAR_BITS)) | ((b as u64) << CHAR_BITS) | c as u64
+}
+
+/// The text's trigrams (packed), the most frequent first and, among equally frequent, the
+/// greater first; at most TEXT_TRIGRAMS_SIZE: a trigram's index is its position.
+///
+/// The same trigrams, counted the same way, as `get_trigrams_with_positions`. Each
+/// (count, trigram) is one integer ordered as the tuple; the trigrams are distinct, so the
+/// order is total and selecting the first TEXT_TRIGRAMS_SIZE before sorting them gives the
+/// ranks of a full sort.
+pub fn ranked_trigrams(text: &LowercaseText) -> Vec<u64> {
+    let hash_capacity = calculate_initial_hash_capacity(text);
+    let mut counts: HashMap<u64, u32> = HashMap::with_capacity(hash_capacity);
+    let mut chars_iter = text.chars().map(to_trigram_char).chain(Some(' '));
+    let mut c1 = ' ';
+    let Some(mut c2) = chars_iter.next() else {
+        return Vec::new();
+    };
+    for c3 in chars_iter {
+        if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
+            *counts.entry(pack(Trigram(c1, c2, c3))).or_insert(0) += 1;
+        }
+        c1 = c2;
+        c2 = c3;
+    }
+    let mut ranked: Vec<u128> = counts
+        .into_iter()
+        .map(|(trigram, count)| ((count as u128) << (3 * CHAR_BITS)) | trigram as u128)
+        .collect();
+    if ranked.len() > TEXT_TRIGRAMS_SIZE {
+        ranked.select_nth_unstable_by(TEXT_TRIGRAMS_SIZE - 1, |a, b| b.cmp(a));
+        ranked.truncate(TEXT_TRIGRAMS_SIZE);
+    }
+    ranked.sort_unstable_by(|a, b| b.cmp(a));
+    ranked
+        .into_iter()
+        .map(|packed| (packed & ((1 << (3 * CHAR_BITS)) - 1)) as u64)
+        .collect()
+}
+
 // Convert punctuations and digits to a space.
 #[inline]
 fn to_trigram_char(ch: char) -> char {
@@ -129,20 +156,8 @@ fn calculate_initial_hash_capacity(text: &str) -> usize {
 mod tests {
     use super::*;
 
-    /// The positions as the unpatched crate computed them: a full sort of the tuples.
-    fn positions_by_full_sort(occurances: &HashMap<Trigram, u32>) -> HashMap<Trigram, u32> {
-        let mut count_vec: Vec<_> = occurances.iter().map(|(&t, &c)| (c, t)).collect();
-        count_vec.sort_unstable_by(|a, b| b.cmp(a));
-        count_vec
-            .into_iter()
-            .take(TEXT_TRIGRAMS_SIZE)
-            .enumerate()
-            .map(|(i, (_, trigram))| (trigram, i as u32))
-            .collect()
-    }
-
     #[test]
-    fn packed_partial_sort_ranks_as_the_full_sort() {
+    fn ranked_trigrams_are_the_positions_the_release_computes() {
         let mut state: u32 = 12345;
         let mut next = move |bound: u32| {
             state ^= state << 13;
@@ -150,29 +165,46 @@ mod tests {
             state ^= state << 5;
             state % bound
         };
-        let alphabet = ['a', 'b', 'e', ' ', 'é', 'ж', 'ß', '\u{10FFFF}', '中'];
-        for size in [0, 1, 2, 599, 600, 601, 2000] {
-            let mut occurances = HashMap::new();
-            while occurances.len() < size {
-                let mut pick = || alphabet[next(alphabet.len() as u32) as usize];
-                let trigram = Trigram(pick(), pick(), pick());
-                // Few distinct counts, so most order is decided by the trigram.
-                *occurances.entry(trigram).or_insert(0) += 1 + next(3) * 1000;
-                if occurances.len() == alphabet.len().pow(3) {
-                    break;
+        // Few letters, so counts tie often and the order among equals is tested; CJK and
+        // the highest code point for the packing; sizes around the 600 kept.
+        let alphabet = [
+            'a',
+            'b',
+            'e',
+            ' ',
+            'é',
+            'ж',
+            'ß',
+            '\u{10FFFF}',
+            '中',
+            '.',
+            '7',
+        ];
+        for length in [0, 1, 2, 3, 10, 500, 2000, 5000] {
+            for _ in 0..5 {
+                let text: String = (0..length)
+                    .map(|_| alphabet[next(alphabet.len() as u32) as usize])
+                    .collect();
+                let lower = LowercaseText::new(&text);
+                let positions = get_trigrams_with_positions(&lower).trigram_positions;
+                let ranked = ranked_trigrams(&lower);
+                assert_eq!(ranked.len(), positions.len(), "{text:?}");
+                for (trigram, &position) in &positions {
+                    assert_eq!(ranked[position as usize], pack(*trigram), "{text:?}");
                 }
             }
-            let mut big = occurances.clone();
-            for i in 0..size as u32 {
-                let c = char::from_u32(0x4E00 + i).unwrap();
-                big.insert(Trigram(c, 'a', c), next(4));
-            }
-            for case in [occurances, big] {
-                assert_eq!(
-                    trigram_occurances_to_positions(case.clone()),
-                    positions_by_full_sort(&case)
-                );
-            }
+        }
+        // Many distinct trigrams: more than 600 to choose from.
+        let text: String = (0x4E00..0x4E00 + 3000)
+            .filter_map(char::from_u32)
+            .flat_map(|c| [c, 'a', c, ' '])
+            .collect();
+        let lower = LowercaseText::new(&text);
+        let positions = get_trigrams_with_positions(&lower).trigram_positions;
+        let ranked = ranked_trigrams(&lower);
+        assert_eq!(ranked.len(), positions.len());
+        for (trigram, &position) in &positions {
+            assert_eq!(ranked[position as usize], pack(*trigram));
         }
     }
 
