@@ -176,9 +176,9 @@ pub const TEMPLATE_MAX_WORDS: usize = 12;
 /// The key a short line is counted and matched by across a batch (a hash of its
 /// normalised text), or `None` for a line too long or without words to be a template line.
 pub fn template_key(content: &str) -> Option<u64> {
-    // Most lines are prose: an ASCII line's words can be counted before building its key.
-    if content.is_ascii() && crate::fingerprint::count_words(content) as usize > TEMPLATE_MAX_WORDS
-    {
+    // Most lines are prose: too many words, counted (or, with characters other than ASCII,
+    // bounded) before building the key.
+    if crate::fingerprint::ascii_words_at_least(content) as usize > TEMPLATE_MAX_WORDS {
         return None;
     }
     thread_local! {

@@ -446,6 +446,26 @@ pub fn count_words(key: &str) -> u32 {
     key.split(' ').map(crate::text::token_words).sum::<usize>() as u32
 }
 
+/// At most the words of `text`'s normalised key, found without normalising: the tokens
+/// between ASCII white space that are all ASCII and hold a letter or digit. Normalising
+/// leaves such a token one word of its own (white space stays white space, ASCII stays
+/// ASCII); tokens with other characters are not counted. Exact for ASCII text.
+pub fn ascii_words_at_least(text: &str) -> u32 {
+    let mut words = 0;
+    let (mut alnum, mut other) = (false, false);
+    for &b in text.as_bytes() {
+        if is_ascii_space(b) {
+            words += u32::from(alnum && !other);
+            (alnum, other) = (false, false);
+        } else if !b.is_ascii() {
+            other = true;
+        } else if b.is_ascii_alphanumeric() {
+            alnum = true;
+        }
+    }
+    words + u32::from(alnum && !other)
+}
+
 /// Fingerprints a normalised key (exact matching only).
 pub fn fingerprint_key(key: &str) -> Fingerprint {
     fingerprint_counted_key(key, count_words(key))
@@ -614,6 +634,19 @@ mod tests {
             let (expected, expected_words) = whole.finish();
             prop_assert_eq!(&key, &expected);
             prop_assert_eq!(words, expected_words);
+        }
+    }
+
+    proptest! {
+        /// The words counted without normalising never exceed the key's, and are the
+        /// key's for ASCII text.
+        #[test]
+        fn ascii_words_bound_the_key_words(text in mixed_text(), ascii in "[ -~\t\n\x0B\x0C\r]{0,60}") {
+            let mut key = String::new();
+            let words = normalise_into([text.as_str()], &mut key);
+            prop_assert!(ascii_words_at_least(&text) <= words, "{} > {}", ascii_words_at_least(&text), words);
+            let mut key = String::new();
+            prop_assert_eq!(ascii_words_at_least(&ascii), normalise_into([ascii.as_str()], &mut key));
         }
     }
 
