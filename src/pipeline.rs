@@ -241,10 +241,8 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     let final_paragraphs = fingerprints
         .into_iter()
         .zip(&seg.paragraphs)
-        .map(|(mut fingerprint, p)| {
-            if let Some(sketch) = fingerprint.sketch.as_mut() {
-                sketch.shingles = Vec::new();
-            }
+        .map(|(fingerprint, p)| {
+            // Sketches keep their shingles: a batch's whole-text signature reuses them.
             FinalParagraph {
                 lines: (p.first_line, p.last_line),
                 fingerprint,

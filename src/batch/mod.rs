@@ -22,7 +22,7 @@ use crate::input::compress::Encoder;
 use crate::input::decode::DecodeOptions;
 use crate::input::sources::{expand, Compression, InputDoc, SourceOptions};
 use crate::output::{AtomicFile, Durability};
-use crate::pipeline::{clean_text, reassemble, CleanOptions};
+use crate::pipeline::{clean_text, reassemble, CleanOptions, FinalParagraph};
 use crate::report::corpus::{CorpusReport, DocumentEntry};
 use crate::report::{DocumentReport, ReportDetail, ReportFormat};
 use anyhow::{anyhow, bail, Context, Result};
@@ -642,7 +642,8 @@ fn clean_unit(
         &cleaned,
         detail,
     );
-    let signature = store.and_then(|_| document_signature(&cleaned.text, options));
+    let signature =
+        store.and_then(|_| document_signature(&cleaned.text, &cleaned.final_paragraphs, options));
     let (paragraphs, sketches) = cross::UnitSketches::compact(
         std::mem::take(&mut cleaned.final_paragraphs),
         signature.as_deref(),
@@ -660,13 +661,26 @@ fn clean_unit(
 }
 
 /// The MinHash signature of a whole clean text's shingles, when near matching is on and
-/// the text has enough words.
-fn document_signature(clean: &str, options: &CleanOptions) -> Option<Vec<u64>> {
+/// the text has enough words. Its paragraphs' signatures (`paragraphs`, the clean text's)
+/// are minima over parts of the same shingles: only the shingles none of them holds are
+/// hashed ([`MinHasher::signature_with_parts`]).
+///
+/// [`MinHasher::signature_with_parts`]: crate::fingerprint::minhash::MinHasher::signature_with_parts
+fn document_signature(
+    clean: &str,
+    paragraphs: &[FinalParagraph],
+    options: &CleanOptions,
+) -> Option<Vec<u64>> {
     let near = options.dedup.near?;
     let key = crate::fingerprint::normalise(clean);
     let shingles = crate::fingerprint::minhash::shingles(&key, near.shingle);
+    let parts = paragraphs.iter().filter_map(|p| {
+        let sketch = p.fingerprint.sketch.as_ref()?;
+        Some((sketch.shingles.as_slice(), sketch.signature.as_slice()))
+    });
     (shingles.len() >= cross::MIN_DOCUMENT_SHINGLES).then(|| {
-        crate::fingerprint::minhash::MinHasher::new(near.signature_values).signature(&shingles)
+        crate::fingerprint::minhash::MinHasher::new(near.signature_values)
+            .signature_with_parts(&shingles, parts)
     })
 }
 

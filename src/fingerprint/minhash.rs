@@ -174,6 +174,55 @@ impl MinHasher {
         fold_minima(&mut signature, &self.multipliers, &self.offsets, shingles);
         signature
     }
+
+    /// [`Self::signature`] of `shingles` (sorted, distinct), given the signatures of parts
+    /// of it computed already (each a part's sorted shingles and its signature by this
+    /// scheme). The minimum over a set is the least of the minima over parts covering it:
+    /// a part whose every shingle is in `shingles` gives its signature, and only the
+    /// shingles no such part holds are hashed. A part with a shingle outside `shingles`, or
+    /// a signature of another length, is not used.
+    pub fn signature_with_parts<'p>(
+        &self,
+        shingles: &[u64],
+        parts: impl IntoIterator<Item = (&'p [u64], &'p [u64])>,
+    ) -> Vec<u64> {
+        if shingles.is_empty() {
+            return Vec::new();
+        }
+        let mut signature = vec![u64::MAX; self.multipliers.len()];
+        let mut covered = vec![false; shingles.len()];
+        let mut places = Vec::new();
+        for (part, part_signature) in parts {
+            if part.is_empty() || part_signature.len() != signature.len() {
+                continue;
+            }
+            places.clear();
+            let inside = part.iter().all(|s| match shingles.binary_search(s) {
+                Ok(place) => {
+                    places.push(place);
+                    true
+                }
+                Err(_) => false,
+            });
+            if !inside {
+                continue;
+            }
+            for &place in &places {
+                covered[place] = true;
+            }
+            for (slot, &value) in signature.iter_mut().zip(part_signature) {
+                *slot = (*slot).min(value);
+            }
+        }
+        let rest: Vec<u64> = shingles
+            .iter()
+            .zip(&covered)
+            .filter(|(_, &covered)| !covered)
+            .map(|(&shingle, _)| shingle)
+            .collect();
+        fold_minima(&mut signature, &self.multipliers, &self.offsets, &rest);
+        signature
+    }
 }
 
 /// Folds every shingle's permuted hashes into the running minima. Compiled twice — for the
@@ -280,6 +329,41 @@ mod tests {
             expected.sort_unstable();
             expected.dedup();
             prop_assert_eq!(shingles(&key, shingle), expected);
+        }
+    }
+
+    proptest! {
+        /// Parts' signatures stand in for their shingles exactly; parts that are not
+        /// parts (a shingle outside the set, a signature of another length) are ignored.
+        #[test]
+        fn signatures_with_parts_are_the_whole_signature(
+            set in prop::collection::btree_set(0u64..400, 0..120),
+            cuts in prop::collection::vec((0usize..120, 0usize..40, 0u8..6), 0..8),
+        ) {
+            let hasher = MinHasher::new(24);
+            let shingles: Vec<u64> = set.into_iter().map(|s| s.wrapping_mul(0x9E37_79B9_7F4A_7C15)).collect();
+            let mut parts: Vec<(Vec<u64>, Vec<u64>)> = Vec::new();
+            for (start, len, kind) in cuts {
+                let mut part: Vec<u64> = shingles.iter().copied().skip(start).take(len).collect();
+                let mut signature = hasher.signature(&part);
+                match kind {
+                    // A stranger among the part's shingles: its signature is not the set's.
+                    0 => {
+                        part.push(7);
+                        part.sort_unstable();
+                        part.dedup();
+                        signature = hasher.signature(&part);
+                    }
+                    1 => signature.truncate(signature.len() / 2),
+                    _ => {}
+                }
+                parts.push((part, signature));
+            }
+            let with_parts = hasher.signature_with_parts(
+                &shingles,
+                parts.iter().map(|(p, s)| (p.as_slice(), s.as_slice())),
+            );
+            prop_assert_eq!(with_parts, hasher.signature(&shingles));
         }
     }
 
