@@ -69,49 +69,54 @@ pub fn raw_detect(iquery: &InternalQuery) -> RawOutcome {
 /// Where each trigram of a script's profiles stands: for every profile holding it, the
 /// profile's place in the script's list and the trigram's rank in that profile.
 struct InvertedProfiles {
-    /// The last posting of each trigram (packed).
-    last: HashMap<u64, u32>,
-    postings: Vec<Posting>,
+    /// Each trigram (packed) → where its postings start in `postings`, and how many.
+    places: HashMap<u64, (u32, u32)>,
+    /// (profile place, rank), a trigram's together: a text's look-ups read a few short
+    /// runs instead of following chains across the whole table (measured: the chained
+    /// layout's cache misses made the scoring 6% of a run).
+    postings: Vec<(u16, u16)>,
 }
-
-/// A trigram's place in one profile, and the index of the same trigram's posting before it.
-struct Posting {
-    slot: u16,
-    rank: u16,
-    previous: u32,
-}
-
-const NO_POSTING: u32 = u32::MAX;
 
 impl InvertedProfiles {
     fn new(list: LangProfileList) -> Self {
-        // Chained rather than gathered in a map of vectors or sorted: built at the first
-        // detection of a run, so its cost is start-up time.
+        // Counted, then placed (a counting sort by trigram): built at the first detection
+        // of a run, so its cost is start-up time (≈ 1 M instructions for Latin; a
+        // comparison sort took 2.7 M).
+        let each = || {
+            list.iter().enumerate().flat_map(|(slot, (_, profile))| {
+                profile
+                    .iter()
+                    .enumerate()
+                    .map(move |(rank, &trigram)| (pack(trigram), slot as u16, rank as u16))
+            })
+        };
         let entries = list.iter().map(|(_, profile)| profile.len()).sum();
-        let mut last = HashMap::with_capacity(entries / 2);
-        let mut postings = Vec::with_capacity(entries);
-        for (slot, (_, profile)) in list.iter().enumerate() {
-            for (rank, &trigram) in profile.iter().enumerate() {
-                let index = postings.len() as u32;
-                let previous = last.insert(pack(trigram), index).unwrap_or(NO_POSTING);
-                postings.push(Posting {
-                    slot: slot as u16,
-                    rank: rank as u16,
-                    previous,
-                });
+        let mut places: HashMap<u64, (u32, u32)> = HashMap::with_capacity(entries / 2);
+        for (trigram, _, _) in each() {
+            places.entry(trigram).or_insert((0, 0)).1 += 1;
+        }
+        let mut start = 0;
+        for place in places.values_mut() {
+            let count = place.1;
+            *place = (start, 0);
+            start += count;
+        }
+        let mut postings = vec![(0, 0); entries];
+        for (trigram, slot, rank) in each() {
+            if let Some(place) = places.get_mut(&trigram) {
+                postings[(place.0 + place.1) as usize] = (slot, rank);
+                place.1 += 1;
             }
         }
-        Self { last, postings }
+        Self { places, postings }
     }
 
     /// The (profile place, rank) of every profile holding `trigram` (packed).
-    fn postings(&self, trigram: u64) -> impl Iterator<Item = (u16, u16)> + '_ {
-        let mut next = self.last.get(&trigram).copied().unwrap_or(NO_POSTING);
-        std::iter::from_fn(move || {
-            let posting = self.postings.get(next as usize)?;
-            next = posting.previous;
-            Some((posting.slot, posting.rank))
-        })
+    fn postings(&self, trigram: u64) -> &[(u16, u16)] {
+        match self.places.get(&trigram) {
+            Some(&(start, len)) => &self.postings[start as usize..(start + len) as usize],
+            None => &[],
+        }
     }
 }
 
@@ -149,7 +154,7 @@ fn calculate_distances(
 ) -> Vec<u32> {
     let mut saved = vec![0i64; list.len()];
     for (n, &trigram) in ranked_trigrams.iter().enumerate() {
-        for (slot, rank) in inverted.postings(trigram) {
+        for &(slot, rank) in inverted.postings(trigram) {
             let dist = (n as i64 - rank as i64).abs();
             saved[slot as usize] += MAX_TRIGRAM_DISTANCE as i64 - dist;
         }
