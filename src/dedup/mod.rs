@@ -220,6 +220,11 @@ fn match_earlier(fingerprints: &[Fingerprint], options: &DedupOptions) -> Vec<Op
             NearIndex::with_capacity(
                 Bands::for_threshold(o.threshold, o.signature_values),
                 fingerprints.len(),
+                fingerprints
+                    .iter()
+                    .filter_map(|fp| fp.sketch.as_ref())
+                    .map(|sketch| sketch.shingles.len())
+                    .sum(),
             ),
         )
     });

@@ -214,12 +214,13 @@ pub struct NearIndex {
 
 impl NearIndex {
     pub fn new(layout: Bands) -> Self {
-        Self::with_capacity(layout, 0)
+        Self::with_capacity(layout, 0, 0)
     }
 
-    /// An index sized for `paragraphs` paragraphs: a document's index is built at once,
-    /// and growing its tables step by step rehashes every entry several times.
-    pub fn with_capacity(layout: Bands, paragraphs: usize) -> Self {
+    /// An index sized for `paragraphs` paragraphs of `shingles` shingles in all: a
+    /// document's index is built at once, and growing its tables step by step rehashes
+    /// every entry several times.
+    pub fn with_capacity(layout: Bands, paragraphs: usize, shingles: usize) -> Self {
         Self {
             layout,
             tables: vec![
@@ -227,7 +228,7 @@ impl NearIndex {
                 layout.bands
             ],
             chains: Chains::with_capacity(paragraphs * layout.bands),
-            postings: FxHashMap::default(),
+            postings: FxHashMap::with_capacity_and_hasher(shingles, Default::default()),
         }
     }
 
