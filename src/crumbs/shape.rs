@@ -150,14 +150,29 @@ fn unicode_counts(body: &str, function_words: &FunctionWords) -> BodyCounts {
 /// `char::is_whitespace` accepts, a trimmed token with a letter or digit is one word, and a
 /// character is a byte.
 fn ascii_counts(body: &str, function_words: &FunctionWords) -> BodyCounts {
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let bytes = body.as_bytes();
     let mut words = 0;
     let mut function = 0;
     let mut lower = String::new();
-    for token in body.split([' ', '\t', '\n', '\u{0B}', '\u{0C}', '\r']) {
-        let word = token.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-        if word.is_empty() {
-            continue;
+    // Tokens found by index (a `str::split` on a set of characters decodes every one).
+    let mut at = 0;
+    while at < bytes.len() {
+        let start = at;
+        while at < bytes.len() && !is_space(bytes[at]) {
+            at += 1;
         }
+        let token = &bytes[start..at];
+        at += 1;
+        let Some(first) = token.iter().position(u8::is_ascii_alphanumeric) else {
+            continue;
+        };
+        let last = token
+            .iter()
+            .rposition(u8::is_ascii_alphanumeric)
+            .unwrap_or(first);
+        // ASCII: every byte is a character boundary.
+        let word = &body[start + first..start + last + 1];
         words += 1;
         function += usize::from(is_function_word(word, function_words, &mut lower));
     }
