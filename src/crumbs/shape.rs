@@ -123,27 +123,49 @@ fn is_function_word(word: &str, function_words: &FunctionWords, lower: &mut Stri
     }
 }
 
-/// The counts of any body, character by character.
+/// The counts of any body: tokens between Unicode white space; an ASCII token (most,
+/// even in a line with curly quotes) is trimmed and counted by bytes, any other character
+/// by character. The same counts as [`counts_by_characters`] (property-tested).
 fn unicode_counts(body: &str, function_words: &FunctionWords) -> BodyCounts {
     let mut words = 0;
     let mut function = 0;
     let mut lower = String::new();
     for token in body.split_whitespace() {
-        let word = token.trim_matches(|c: char| !c.is_alphanumeric());
-        if word.is_empty() {
-            continue;
-        }
-        words += crate::text::token_words(word);
+        let word = if token.is_ascii() {
+            let bytes = token.as_bytes();
+            let Some(first) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
+                continue;
+            };
+            let last = bytes
+                .iter()
+                .rposition(u8::is_ascii_alphanumeric)
+                .unwrap_or(first);
+            words += 1;
+            &token[first..last + 1]
+        } else {
+            let word = token.trim_matches(|c: char| !c.is_alphanumeric());
+            if word.is_empty() {
+                continue;
+            }
+            words += crate::text::token_words(word);
+            word
+        };
         function += usize::from(is_function_word(word, function_words, &mut lower));
     }
     BodyCounts {
         chars: body.chars().count(),
         words,
         function_words: function,
-        clause_punctuation: body
-            .char_indices()
-            .any(|(i, c)| matches!(c, ',' | ';' | ':') && body[i + 1..].starts_with(' ')),
+        clause_punctuation: has_clause_punctuation(body),
     }
+}
+
+/// A `,` `;` or `:` followed by a space (bytes that only ever stand for those characters
+/// in UTF-8).
+fn has_clause_punctuation(body: &str) -> bool {
+    body.as_bytes()
+        .windows(2)
+        .any(|w| matches!(w[0], b',' | b';' | b':') && w[1] == b' ')
 }
 
 /// The counts of an ASCII body, byte by byte: white space is the six ASCII characters
@@ -180,10 +202,7 @@ fn ascii_counts(body: &str, function_words: &FunctionWords) -> BodyCounts {
         chars: body.len(),
         words,
         function_words: function,
-        clause_punctuation: body
-            .as_bytes()
-            .windows(2)
-            .any(|w| matches!(w[0], b',' | b';' | b':') && w[1] == b' '),
+        clause_punctuation: has_clause_punctuation(body),
     }
 }
 
@@ -191,6 +210,30 @@ fn ascii_counts(body: &str, function_words: &FunctionWords) -> BodyCounts {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The counts by their definition, character by character: what the byte paths of
+    /// [`ascii_counts`] and [`unicode_counts`] are held to.
+    fn counts_by_characters(body: &str, function_words: &FunctionWords) -> BodyCounts {
+        let mut words = 0;
+        let mut function = 0;
+        let mut lower = String::new();
+        for token in body.split_whitespace() {
+            let word = token.trim_matches(|c: char| !c.is_alphanumeric());
+            if word.is_empty() {
+                continue;
+            }
+            words += crate::text::token_words(word);
+            function += usize::from(is_function_word(word, function_words, &mut lower));
+        }
+        BodyCounts {
+            chars: body.chars().count(),
+            words,
+            function_words: function,
+            clause_punctuation: body
+                .char_indices()
+                .any(|(i, c)| matches!(c, ',' | ';' | ':') && body[i + 1..].starts_with(' ')),
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
@@ -211,7 +254,30 @@ mod tests {
         ) {
             let body = pieces.concat();
             for words in [FunctionWords::english_fallback(), FunctionWords::for_code("de").unwrap()] {
-                prop_assert_eq!(ascii_counts(&body, &words), unicode_counts(&body, &words));
+                prop_assert_eq!(ascii_counts(&body, &words), counts_by_characters(&body, &words));
+                prop_assert_eq!(unicode_counts(&body, &words), counts_by_characters(&body, &words));
+            }
+        }
+
+        /// Lines with other characters: curly quotes and dashes against words, accented and
+        /// capital non-ASCII words, CJK, Unicode white space.
+        #[test]
+        fn any_lines_count_by_characters(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    5 => proptest::sample::select(vec!["the", "a", "Of", "AND", "über", "Über", "für", "die", "x1", "9", "news", "ΚΑΙ", "και", "日本語", "Straße"])
+                        .prop_map(String::from),
+                    3 => proptest::sample::select(vec![" ", "\t", "\u{A0}", "\u{2028}", "\u{3000}", "\u{85}", "\u{1C}"])
+                        .prop_map(String::from),
+                    3 => proptest::sample::select(vec!["“", "”", "’", "—", ",", ";", ":", ".", "(", "«", "»", "…"])
+                        .prop_map(String::from),
+                ],
+                0..40,
+            ),
+        ) {
+            let body = pieces.concat();
+            for words in [FunctionWords::english_fallback(), FunctionWords::for_code("de").unwrap(), FunctionWords::for_code("el").unwrap()] {
+                prop_assert_eq!(unicode_counts(&body, &words), counts_by_characters(&body, &words));
             }
         }
     }
