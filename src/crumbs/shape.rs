@@ -163,9 +163,8 @@ fn unicode_counts(body: &str, function_words: &FunctionWords) -> BodyCounts {
 /// A `,` `;` or `:` followed by a space (bytes that only ever stand for those characters
 /// in UTF-8).
 fn has_clause_punctuation(body: &str) -> bool {
-    body.as_bytes()
-        .windows(2)
-        .any(|w| matches!(w[0], b',' | b';' | b':') && w[1] == b' ')
+    let bytes = body.as_bytes();
+    memchr::memchr3_iter(b',', b';', b':', bytes).any(|at| bytes.get(at + 1) == Some(&b' '))
 }
 
 /// The counts of an ASCII body, byte by byte: white space is the six ASCII characters
