@@ -19,7 +19,9 @@ pub fn is_dateline(body: &str) -> bool {
         )
         .unwrap_or_else(|e| panic!("built-in date pattern must compile: {e}"))
     });
-    date.is_match(body) && body.split_whitespace().count() <= 12
+    // The word count first, stopping at the thirteenth word: most lines are prose, and
+    // the pattern would scan all of them.
+    body.split_whitespace().nth(12).is_none() && date.is_match(body)
 }
 
 /// A byline: "By Sam Patel", "Written by …", "Author: …".
@@ -40,7 +42,7 @@ pub fn is_byline(body: &str) -> bool {
     ]
     .iter()
     .any(|p| starts_with(p))
-        && body.split_whitespace().count() <= 12
+        && body.split_whitespace().nth(12).is_none()
 }
 
 /// Whether a line reads like a navigation entry: a short label or a menu item, and not a
@@ -50,11 +52,13 @@ pub fn is_nav_like(shape: &LineShape<'_>) -> bool {
         // Separators and decoration ("* * *", "|", "**") belong to whatever surrounds them.
         return true;
     }
-    if is_dateline(shape.body) || is_byline(shape.body) {
+    // The shape first: a sentence or a long line is not navigation, and most lines are
+    // prose, so the date pattern and byline prefixes are asked of few.
+    let sentence = shape.ends_sentence && shape.words >= 3;
+    if sentence || !(shape.words <= MAX_LABEL_WORDS || super::menu::is_menu_item(shape)) {
         return false;
     }
-    let sentence = shape.ends_sentence && shape.words >= 3;
-    !sentence && (shape.words <= MAX_LABEL_WORDS || super::menu::is_menu_item(shape))
+    !(is_dateline(shape.body) || is_byline(shape.body))
 }
 
 /// Most words of a short line that counts as repeated chrome.
@@ -83,7 +87,7 @@ pub fn is_comments_heading(body: &str) -> bool {
         .unwrap_or_else(|e| panic!("built-in comments pattern must compile: {e}"))
     });
     // A heading never ends with a full stop: "comment." is the end of a wrapped sentence.
-    heading.is_match(body) && !body.trim_end().ends_with('.')
+    !body.trim_end().ends_with('.') && heading.is_match(body)
 }
 
 /// A line that is a sentence (or more): ends like one and has a few words.
