@@ -105,6 +105,17 @@ pub fn is_unspaced_script(c: char) -> bool {
         | 0x20000..=0x2FFFF) // CJK extensions B–F
 }
 
+/// Where an ASCII token's word lies: from its first to its last letter or digit (what
+/// trimming everything else from its edges leaves), or `None` if it has neither.
+pub fn ascii_word_span(token: &[u8]) -> Option<Range<usize>> {
+    let first = token.iter().position(u8::is_ascii_alphanumeric)?;
+    let last = token
+        .iter()
+        .rposition(u8::is_ascii_alphanumeric)
+        .unwrap_or(first);
+    Some(first..last + 1)
+}
+
 /// Counts the words of a white-space separated token: one if it has a letter or digit,
 /// except that each character of an unspaced script counts as a word of its own (with
 /// one more for each run of other letters and digits among them).

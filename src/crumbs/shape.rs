@@ -132,16 +132,11 @@ fn unicode_counts(body: &str, function_words: &FunctionWords) -> BodyCounts {
     let mut lower = String::new();
     for token in body.split_whitespace() {
         let word = if token.is_ascii() {
-            let bytes = token.as_bytes();
-            let Some(first) = bytes.iter().position(u8::is_ascii_alphanumeric) else {
+            let Some(span) = crate::text::ascii_word_span(token.as_bytes()) else {
                 continue;
             };
-            let last = bytes
-                .iter()
-                .rposition(u8::is_ascii_alphanumeric)
-                .unwrap_or(first);
             words += 1;
-            &token[first..last + 1]
+            &token[span]
         } else {
             let word = token.trim_matches(|c: char| !c.is_alphanumeric());
             if word.is_empty() {
@@ -185,15 +180,11 @@ fn ascii_counts(body: &str, function_words: &FunctionWords) -> BodyCounts {
         }
         let token = &bytes[start..at];
         at += 1;
-        let Some(first) = token.iter().position(u8::is_ascii_alphanumeric) else {
+        let Some(span) = crate::text::ascii_word_span(token) else {
             continue;
         };
-        let last = token
-            .iter()
-            .rposition(u8::is_ascii_alphanumeric)
-            .unwrap_or(first);
         // ASCII: every byte is a character boundary.
-        let word = &body[start + first..start + last + 1];
+        let word = &body[start + span.start..start + span.end];
         words += 1;
         function += usize::from(is_function_word(word, function_words, &mut lower));
     }

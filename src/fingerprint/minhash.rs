@@ -75,13 +75,9 @@ fn ascii_shingle_words<'k>(key: &'k str, words: &mut Vec<&'k str>) {
     while start <= bytes.len() {
         let end = memchr::memchr(b' ', &bytes[start..]).map_or(bytes.len(), |at| start + at);
         let token = &bytes[start..end];
-        if let Some(first) = token.iter().position(u8::is_ascii_alphanumeric) {
-            let last = token
-                .iter()
-                .rposition(u8::is_ascii_alphanumeric)
-                .unwrap_or(first);
+        if let Some(span) = crate::text::ascii_word_span(token) {
             // ASCII: every byte is a character boundary.
-            words.push(&key[start + first..start + last + 1]);
+            words.push(&key[start + span.start..start + span.end]);
         }
         start = end + 1;
     }
