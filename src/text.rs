@@ -105,6 +105,11 @@ pub fn is_unspaced_script(c: char) -> bool {
         | 0x20000..=0x2FFFF) // CJK extensions B–F
 }
 
+/// The ASCII characters `char::is_whitespace` accepts (vertical tab included).
+pub fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
 /// Where an ASCII token's word lies: from its first to its last letter or digit (what
 /// trimming everything else from its edges leaves), or `None` if it has neither.
 pub fn ascii_word_span(token: &[u8]) -> Option<Range<usize>> {

@@ -166,7 +166,6 @@ fn has_clause_punctuation(body: &str) -> bool {
 /// `char::is_whitespace` accepts, a trimmed token with a letter or digit is one word, and a
 /// character is a byte.
 fn ascii_counts(body: &str, function_words: &FunctionWords) -> BodyCounts {
-    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
     let bytes = body.as_bytes();
     let mut words = 0;
     let mut function = 0;
@@ -175,7 +174,7 @@ fn ascii_counts(body: &str, function_words: &FunctionWords) -> BodyCounts {
     let mut at = 0;
     while at < bytes.len() {
         let start = at;
-        while at < bytes.len() && !is_space(bytes[at]) {
+        while at < bytes.len() && !crate::text::is_ascii_space(bytes[at]) {
             at += 1;
         }
         let token = &bytes[start..at];

@@ -10,6 +10,7 @@
 
 pub mod minhash;
 
+use crate::text::is_ascii_space;
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
@@ -62,11 +63,6 @@ fn fold_char(c: char) -> char {
         | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
         other => other,
     }
-}
-
-/// The ASCII characters `char::is_whitespace` accepts (vertical tab included).
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
 }
 
 /// Eight ASCII bytes, judged at once (SWAR: each test is exact per byte because every
@@ -428,20 +424,10 @@ pub fn normalise(text: &str) -> String {
 /// Counts the words of a normalised key (see [`crate::text::token_words`]).
 pub fn count_words(key: &str) -> u32 {
     if key.is_ascii() {
-        // Count the tokens holding a letter or digit in one pass over the bytes. Any ASCII
+        // The tokens holding a letter or digit, in one pass over the bytes. Any ASCII
         // white space separates (a key has only single spaces; un-normalised ASCII text
         // gives the count its key would).
-        let mut words = 0;
-        let mut counted = false;
-        for &b in key.as_bytes() {
-            if is_ascii_space(b) {
-                counted = false;
-            } else if !counted && b.is_ascii_alphanumeric() {
-                words += 1;
-                counted = true;
-            }
-        }
-        return words;
+        return ascii_words_at_least(key);
     }
     key.split(' ').map(crate::text::token_words).sum::<usize>() as u32
 }

@@ -159,12 +159,12 @@ fn calculate_distances(
             saved[slot as usize] += MAX_TRIGRAM_DISTANCE as i64 - dist;
         }
     }
+    let count = ranked_trigrams.len() as u32;
     list.iter()
         .zip(saved)
         .map(|(&(_, profile), saved)| {
             let mut total_dist =
                 (profile.len() as i64 * MAX_TRIGRAM_DISTANCE as i64 - saved) as u32;
-            let count = ranked_trigrams.len() as u32;
             if MAX_TRIGRAM_DISTANCE > count {
                 let delta = MAX_TRIGRAM_DISTANCE - count;
                 total_dist -= delta * MAX_TRIGRAM_DISTANCE;
