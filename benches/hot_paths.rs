@@ -2,7 +2,7 @@
 //! crumb classification, and the whole pipeline on one document.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use unscrape::crumbs::{find_crumbs, CrumbOptions};
+use unscrape::crumbs::{find_crumbs, CrumbOptions, LineVerdicts};
 use unscrape::dedup::{Bands, NearIndex};
 use unscrape::fingerprint::minhash::{shingles, MinHasher};
 use unscrape::fingerprint::{fingerprint_key, normalise};
@@ -104,6 +104,7 @@ fn benches(c: &mut Criterion) {
                 &CrumbOptions::default(),
                 &words,
                 unscrape::segment::SplitMode::Blank,
+                &mut LineVerdicts::default(),
             ))
         })
     });

@@ -7,7 +7,7 @@
 //! on the remaining lines until nothing changes: that makes `clean(clean(x)) == clean(x)`.
 //! Never writes anything and never alters a kept line.
 
-use crate::crumbs::{find_crumbs, CrumbOptions, CrumbRule};
+use crate::crumbs::{find_crumbs, CrumbOptions, CrumbRule, LineVerdicts};
 use crate::dedup::{decide, DedupOptions, KeepRule, MatchKind};
 use crate::fingerprint::minhash::{shingle_words, shingles, MinHasher};
 use crate::fingerprint::{fingerprint_counted_key, normalise_into, Fingerprint, Sketch};
@@ -139,6 +139,8 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     // The previous pass's fingerprints, by paragraph: a paragraph a pass did not touch is
     // not normalised, hashed and sketched again.
     let mut previous = ReusableFingerprints::default();
+    // The crumb rules' verdicts on single lines, likewise kept from pass to pass.
+    let mut verdicts = LineVerdicts::default();
 
     for _pass in 0..MAX_PASSES {
         // Detected on the live lines each pass, so the last pass sees exactly what a run
@@ -214,7 +216,15 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
         // Crumbs after duplicates: a repeated copy goes as a duplicate (and says so) before
         // the crumb rules judge where the body ends.
         let split = resolve_split(text, &lines, &live, options.split);
-        let found = find_crumbs(text, &lines, &live, &options.crumbs, &function_words, split);
+        let found = find_crumbs(
+            text,
+            &lines,
+            &live,
+            &options.crumbs,
+            &function_words,
+            split,
+            &mut verdicts,
+        );
         for crumb in &found {
             live[crumb.line] = false;
         }

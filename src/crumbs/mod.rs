@@ -12,12 +12,15 @@ mod interface;
 mod menu;
 mod nav;
 pub mod shape;
+mod verdicts;
 
 use crate::language::FunctionWords;
 use crate::text::Line;
 use regex::Regex;
 use serde::Serialize;
 use shape::{measure, LineShape};
+pub use verdicts::LineVerdicts;
+use verdicts::Verdict;
 
 /// Longest line, in characters, that crumb rules judge. Navigation lines are short; a long
 /// line is content whatever it matches.
@@ -216,30 +219,50 @@ pub struct Crumb {
 /// Finds the crumbs among the live lines, in line order.
 ///
 /// `split` is how the document's paragraphs are split (`auto` resolved): it says whether
-/// the page is laid out in blank-separated blocks or one paragraph per line.
-pub fn find_crumbs(
-    text: &str,
+/// the page is laid out in blank-separated blocks or one paragraph per line. `verdicts`
+/// carries what earlier passes over the same document learnt about its lines.
+pub fn find_crumbs<'t>(
+    text: &'t str,
     lines: &[Line],
     live: &[bool],
     options: &CrumbOptions,
     function_words: &FunctionWords,
     split: crate::segment::SplitMode,
+    verdicts: &mut LineVerdicts<'t>,
 ) -> Vec<Crumb> {
     if !options.enabled {
         return Vec::new();
     }
-    // Shapes of the judged lines: live, not blank, not over the cap.
-    let judged: Vec<(usize, LineShape<'_>)> = lines
-        .iter()
-        .enumerate()
-        .filter(|(i, line)| live[*i] && !line.is_blank(text))
-        .filter_map(|(i, line)| {
+    // The judged lines (live, not blank, not over the cap), with their shapes, whether
+    // each reads like navigation (several rules and body detection ask) and the rule that
+    // judges it by itself. These depend on the line alone: an earlier pass's still hold.
+    verdicts.begin(lines.len(), function_words);
+    let mut judged: Vec<(usize, LineShape<'t>)> = Vec::new();
+    let mut nav_like: Vec<bool> = Vec::new();
+    let mut rules: Vec<Option<CrumbRule>> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if !live[i] || line.is_blank(text) {
+            continue;
+        }
+        let verdict = verdicts.get_or_judge(i, || {
             let content = line.content(text);
             // Count characters only up to the cap: a 50 MB line costs nothing here.
-            (content.chars().take(options.max_line_chars + 1).count() <= options.max_line_chars)
-                .then(|| (i, measure(content, function_words)))
-        })
-        .collect();
+            if content.chars().take(options.max_line_chars + 1).count() > options.max_line_chars {
+                return None;
+            }
+            let shape = measure(content, function_words);
+            Some(Verdict {
+                nav_like: nav::is_nav_like(&shape),
+                rule: line_rule(content, &shape, options),
+                shape,
+            })
+        });
+        if let Some(verdict) = verdict {
+            judged.push((i, verdict.shape.clone()));
+            nav_like.push(verdict.nav_like);
+            rules.push(verdict.rule);
+        }
+    }
 
     let known = function_words.detected;
     let judged_index = |i: usize| judged.binary_search_by_key(&i, |(j, _)| *j).ok();
@@ -255,11 +278,6 @@ pub fn find_crumbs(
     // Blocks are what the document is laid out in: blank-separated blocks (wrapped lines
     // re-joined) or, in a one-paragraph-per-line layout, lines.
     let per_line = split == crate::segment::SplitMode::Line;
-    // Judged once per line: several rules and body detection ask.
-    let nav_like: Vec<bool> = judged
-        .iter()
-        .map(|(_, shape)| nav::is_nav_like(shape))
-        .collect();
     let blocks = blocks(
         text,
         lines,
@@ -292,10 +310,6 @@ pub fn find_crumbs(
         body = body::body_lines(&before).or(body.map(|(first, _)| (first, first)));
     }
 
-    let mut rules: Vec<Option<CrumbRule>> = judged
-        .iter()
-        .map(|(i, shape)| line_rule(lines[*i].content(text), shape, options))
-        .collect();
     let mark = |range: std::ops::Range<usize>, rule: CrumbRule, rules: &mut [Option<CrumbRule>]| {
         for slot in &mut rules[range] {
             slot.get_or_insert(rule);
@@ -623,6 +637,7 @@ mod tests {
             options,
             &FunctionWords::english_fallback(),
             split,
+            &mut LineVerdicts::default(),
         )
         .into_iter()
         .map(|c| (c.line, c.rule.name()))
