@@ -132,6 +132,10 @@ pub struct MinHasher {
     /// vector registers.
     multipliers: Vec<u64>,
     offsets: Vec<u64>,
+    /// Their low 32 bits, which alone decide the low 32 bits of a permuted hash; padded
+    /// to a whole number of [`LANES`].
+    low_multipliers: Vec<u32>,
+    low_offsets: Vec<u32>,
 }
 
 /// SplitMix64: a fixed, well-mixed stream of parameters.
@@ -143,14 +147,23 @@ fn splitmix64(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The low 32 bits of each parameter, padded with zeros to a whole number of [`LANES`].
+fn low_halves(parameters: &[u64]) -> Vec<u32> {
+    let mut low: Vec<u32> = parameters.iter().map(|&p| p as u32).collect();
+    low.resize(parameters.len().div_ceil(LANES) * LANES, 0);
+    low
+}
+
 impl MinHasher {
     /// A scheme with `values` permutations.
     pub fn new(values: usize) -> Self {
         let mut state = PERMUTATION_SEED;
-        let (multipliers, offsets) = (0..values)
+        let (multipliers, offsets): (Vec<u64>, Vec<u64>) = (0..values)
             .map(|_| (splitmix64(&mut state) | 1, splitmix64(&mut state)))
             .unzip();
         Self {
+            low_multipliers: low_halves(&multipliers),
+            low_offsets: low_halves(&offsets),
             multipliers,
             offsets,
         }
@@ -167,7 +180,7 @@ impl MinHasher {
             return Vec::new();
         }
         let mut signature = vec![u64::MAX; self.multipliers.len()];
-        fold_minima(&mut signature, &self.multipliers, &self.offsets, shingles);
+        self.fold_minima(&mut signature, shingles);
         signature
     }
 
@@ -216,24 +229,114 @@ impl MinHasher {
             .filter(|(_, &covered)| !covered)
             .map(|(&shingle, _)| shingle)
             .collect();
-        fold_minima(&mut signature, &self.multipliers, &self.offsets, &rest);
+        self.fold_minima(&mut signature, &rest);
         signature
+    }
+
+    /// Folds every shingle's permuted hashes into the running minima.
+    ///
+    /// A permuted hash is compared rotated: its low 32 bits first. Those depend only on the
+    /// low 32 bits of `a_k`, `x` and `b_k`, so the minimum is found in two steps: per
+    /// value, the least low half and the first shingle giving it (32-bit lanes, eight at a
+    /// time under AVX2, where a 64-bit multiply has no instruction), then that shingle's
+    /// whole hash. A value where a second shingle gives the same low half is worked out in
+    /// full over every shingle: the same minimum as comparing all whole hashes.
+    fn fold_minima(&self, signature: &mut [u64], shingles: &[u64]) {
+        if shingles.is_empty() {
+            return;
+        }
+        if u32::try_from(shingles.len()).is_err() {
+            for (k, slot) in signature.iter_mut().enumerate() {
+                *slot = (*slot).min(self.least_hash(k, shingles));
+            }
+            return;
+        }
+        let padded = self.low_multipliers.len();
+        let mut least = vec![u32::MAX; padded];
+        let mut first = vec![0u32; padded];
+        let mut tied = vec![0u32; padded];
+        least_low_halves(
+            &self.low_multipliers,
+            &self.low_offsets,
+            shingles,
+            &mut least,
+            &mut first,
+            &mut tied,
+        );
+        for (k, slot) in signature.iter_mut().enumerate() {
+            let value = if tied[k] != 0 {
+                self.least_hash(k, shingles)
+            } else {
+                self.hash(k, shingles[first[k] as usize])
+            };
+            *slot = (*slot).min(value);
+        }
+    }
+
+    /// Permuted hash `k` of shingle `x`, rotated by 32 bits (the scheme's definition:
+    /// signatures are compared across runs), so its low half compares first.
+    fn hash(&self, k: usize, x: u64) -> u64 {
+        self.multipliers[k]
+            .wrapping_mul(x)
+            .wrapping_add(self.offsets[k])
+            .rotate_left(32)
+    }
+
+    /// The least permuted hash `k` of the shingles, each worked out in full.
+    fn least_hash(&self, k: usize, shingles: &[u64]) -> u64 {
+        shingles
+            .iter()
+            .map(|&x| self.hash(k, x))
+            .min()
+            .unwrap_or(u64::MAX)
     }
 }
 
-/// Folds every shingle's permuted hashes into the running minima. Compiled twice — for the
-/// baseline x86-64 the build targets and for AVX2, picked at run time — because this loop is
-/// the largest single cost of near-duplicate detection and AVX2 runs it four values at a
-/// time (the same integer arithmetic either way, so the same signature).
+/// Values worked on together by [`least_low_halves`]: one AVX2 register of 32-bit lanes.
+const LANES: usize = 8;
+
+/// Per value `k`: the least low half of `a_k·x + b_k` over the shingles (`least`, which
+/// starts at `u32::MAX`), the index of the first shingle giving it (`first`), and whether
+/// any other shingle gives it too (`tied`, nonzero; also when the least is `u32::MAX`
+/// itself). Every slice is a whole number of [`LANES`] long.
+///
+/// Compiled twice — for the baseline x86-64 the build targets and for AVX2, picked at run
+/// time — because this loop is the largest single cost of near-duplicate detection. Each
+/// group of eight values is held in registers while every shingle passes: selecting with
+/// `if` straight into the slices compiles to masked stores, which AMD cores run slowly.
 #[multiversion::multiversion(targets("x86_64+avx2"))]
-fn fold_minima(signature: &mut [u64], multipliers: &[u64], offsets: &[u64], shingles: &[u64]) {
-    for &x in shingles {
-        for ((slot, &a), &b) in signature.iter_mut().zip(multipliers).zip(offsets) {
-            // The high bits of a multiply-add mix best: rotate them down before comparing,
-            // so the minimum is taken over well-mixed values.
-            let v = a.wrapping_mul(x).wrapping_add(b).rotate_left(32);
-            *slot = (*slot).min(v);
+fn least_low_halves(
+    low_multipliers: &[u32],
+    low_offsets: &[u32],
+    shingles: &[u64],
+    least: &mut [u32],
+    first: &mut [u32],
+    tied: &mut [u32],
+) {
+    let groups = low_multipliers
+        .chunks_exact(LANES)
+        .zip(low_offsets.chunks_exact(LANES))
+        .zip(least.chunks_exact_mut(LANES))
+        .zip(first.chunks_exact_mut(LANES))
+        .zip(tied.chunks_exact_mut(LANES));
+    for ((((a, b), least_out), first_out), tied_out) in groups {
+        let mut least = [u32::MAX; LANES];
+        let mut first = [0u32; LANES];
+        let mut tied = [0u32; LANES];
+        for (i, &x) in shingles.iter().enumerate() {
+            let (x, i) = (x as u32, i as u32);
+            for l in 0..LANES {
+                let low = a[l].wrapping_mul(x).wrapping_add(b[l]);
+                let below = low < least[l];
+                let equal = u32::from(low == least[l]);
+                first[l] = if below { i } else { first[l] };
+                tied[l] = if below { 0 } else { tied[l] | equal };
+                least[l] = if below { low } else { least[l] };
+            }
         }
+        least_out.copy_from_slice(&least);
+        first_out.copy_from_slice(&first);
+        tied_out.copy_from_slice(&tied);
     }
 }
 
@@ -385,8 +488,29 @@ mod tests {
         // h_k(x) = a_k·x + b_k, rotated, minimised: signatures are compared across runs.
         let hasher = MinHasher::new(128);
         let mut state = 42u64;
-        for len in [1usize, 2, 3, 7, 64, 1000] {
-            let shingles: Vec<u64> = (0..len).map(|_| splitmix64(&mut state)).collect();
+        let mut cases: Vec<Vec<u64>> = [1usize, 2, 3, 7, 64, 1000]
+            .iter()
+            .map(|&len| (0..len).map(|_| splitmix64(&mut state)).collect())
+            .collect();
+        // Shingles equal in their low 32 bits tie on every value's low half, and only the
+        // whole hash tells them apart; a repeated shingle ties with itself.
+        for len in [2usize, 5, 300] {
+            cases.push(
+                (0..len)
+                    .map(|_| (splitmix64(&mut state) & 0xFFFF_FFFF_0000_0000) | 0xDEAD_BEEF)
+                    .collect(),
+            );
+        }
+        let mixed: Vec<u64> = (0..200)
+            .map(|n| match n % 3 {
+                0 => splitmix64(&mut state),
+                _ => (splitmix64(&mut state) << 32) | 7,
+            })
+            .collect();
+        cases.push(mixed);
+        cases.push(vec![99, 99, 99]);
+        for shingles in cases {
+            let len = shingles.len();
             let plain: Vec<u64> = hasher
                 .multipliers
                 .iter()
