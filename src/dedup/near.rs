@@ -17,6 +17,7 @@ use crate::fingerprint::minhash::{containment, jaccard};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_64;
+use zerocopy::{Immutable, IntoBytes};
 
 /// Which measure verified a near duplicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -75,6 +76,10 @@ impl Bands {
     /// bands' keys only adds a candidate, which verification then rejects.
     pub fn key<V: SignatureValue>(&self, signature: &[V], band: usize) -> Option<u32> {
         let values = signature.get(band * self.rows..(band + 1) * self.rows)?;
+        // On a little-endian machine the values' memory is their little-endian bytes.
+        if cfg!(target_endian = "little") {
+            return Some(xxh3_64(values.as_bytes()) as u32);
+        }
         let mut inline = [0u8; 8 * MAX_INLINE_ROWS];
         let mut spilled = Vec::new();
         let bytes: &mut [u8] = if values.len() <= MAX_INLINE_ROWS {
@@ -122,7 +127,7 @@ const MAX_POSTING_CANDIDATES: usize = 4;
 /// A value of a MinHash signature as the index sees it: a paragraph's own 64-bit values
 /// within a document, or their low 32 bits in a batch's decision pass (see
 /// `batch::signatures`). Two signatures share a band when the band's values are equal.
-pub trait SignatureValue: Copy + Eq {
+pub trait SignatureValue: Copy + Eq + IntoBytes + Immutable {
     /// Writes the value's little-endian bytes at the start of `out` (8 bytes at least)
     /// and returns their number.
     fn put_le_bytes(self, out: &mut [u8]) -> usize;
@@ -396,6 +401,26 @@ mod tests {
         (0..words)
             .map(|_| format!("w{}", rng.below(5000)))
             .collect()
+    }
+
+    #[test]
+    fn a_band_key_hashes_the_values_little_endian_bytes() {
+        let layout = Bands { bands: 3, rows: 2 };
+        let wide: Vec<u64> = vec![1, 0x0102_0304_0506_0708, u64::MAX, 7, 0, 42];
+        let narrow: Vec<u32> = vec![1, 0x0102_0304, u32::MAX, 7, 0, 42];
+        for band in 0..3 {
+            let bytes: Vec<u8> = wide[band * 2..band * 2 + 2]
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect();
+            assert_eq!(layout.key(&wide, band), Some(xxh3_64(&bytes) as u32));
+            let bytes: Vec<u8> = narrow[band * 2..band * 2 + 2]
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect();
+            assert_eq!(layout.key(&narrow, band), Some(xxh3_64(&bytes) as u32));
+        }
+        assert_eq!(layout.key(&wide, 3), None);
     }
 
     #[test]
