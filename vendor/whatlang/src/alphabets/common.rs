@@ -43,39 +43,7 @@ pub fn generic_alphabet_calculate_scores(
     let (chars, langs) = &**lang_map;
     let script_langs = script.langs();
 
-    // score of each character.
-    let mut char_scores = vec![0; chars.len()];
-    let mut max_raw_score = 0;
-    // unscrape patch: the positions of ASCII characters, searched once per text instead of
-    // once per occurrence (most characters of most texts).
-    const UNSEARCHED: u16 = u16::MAX;
-    const ABSENT: u16 = u16::MAX - 1;
-    let mut ascii_positions = [UNSEARCHED; 128];
-    let mut position_of = |ch: char| -> Option<usize> {
-        let Some(slot) = ascii_positions.get_mut(ch as usize) else {
-            return chars.binary_search(&ch).ok();
-        };
-        if *slot == UNSEARCHED {
-            *slot = chars
-                .binary_search(&ch)
-                .map_or(ABSENT, |position| position as u16);
-        }
-        (*slot != ABSENT).then_some(*slot as usize)
-    };
-    // iterate over the text and scores characters.
-    for ch in text.chars() {
-        if is_stop_char(ch) {
-            continue;
-        }
-
-        max_raw_score += 1;
-
-        if let Some(position) = position_of(ch) {
-            // add 2 and remove max_raw_score at the end,
-            // to keep the score interval of -max_raw_score..max_raw_score
-            char_scores[position] += 2;
-        }
-    }
+    let (char_scores, max_raw_score) = score_chars(chars, text);
 
     // score of each lang.
     let mut lang_scores = vec![0; Lang::all().len()];
@@ -119,5 +87,98 @@ pub fn generic_alphabet_calculate_scores(
         count: max_raw_score,
         raw_scores,
         scores: normalized_scores,
+    }
+}
+
+/// Each alphabet character's score (2 per occurrence) and the text's count of characters
+/// that are not stop characters.
+///
+/// unscrape patch: ASCII characters (most characters of most texts) are counted by value
+/// first, and each value's position is searched and scored once per text; the scores are
+/// sums, so the order they are added in does not change them. The release's loop is kept,
+/// test-only, as `score_chars_one_by_one`.
+fn score_chars(chars: &[char], text: &str) -> (Vec<usize>, usize) {
+    let mut char_scores = vec![0; chars.len()];
+    let mut max_raw_score = 0;
+    let mut ascii_counts = [0usize; 128];
+    for ch in text.chars() {
+        if let Some(count) = ascii_counts.get_mut(ch as usize) {
+            *count += 1;
+            continue;
+        }
+        if is_stop_char(ch) {
+            continue;
+        }
+        max_raw_score += 1;
+        if let Ok(position) = chars.binary_search(&ch) {
+            char_scores[position] += 2;
+        }
+    }
+    for (byte, &count) in ascii_counts.iter().enumerate() {
+        let ch = char::from(byte as u8);
+        if count == 0 || is_stop_char(ch) {
+            continue;
+        }
+        max_raw_score += count;
+        if let Ok(position) = chars.binary_search(&ch) {
+            char_scores[position] += 2 * count;
+        }
+    }
+    (char_scores, max_raw_score)
+}
+
+#[cfg(test)]
+fn score_chars_one_by_one(chars: &[char], text: &str) -> (Vec<usize>, usize) {
+    let mut char_scores = vec![0; chars.len()];
+    let mut max_raw_score = 0;
+    // iterate over the text and scores characters.
+    for ch in text.chars() {
+        if is_stop_char(ch) {
+            continue;
+        }
+
+        max_raw_score += 1;
+
+        if let Ok(position) = chars.binary_search(&ch) {
+            // add 2 and remove max_raw_score at the end,
+            // to keep the score interval of -max_raw_score..max_raw_score
+            char_scores[position] += 2;
+        }
+    }
+    (char_scores, max_raw_score)
+}
+
+#[cfg(test)]
+mod unscrape_tests {
+    use super::*;
+
+    #[test]
+    fn character_scores_are_the_release_scores() {
+        let mut state: u32 = 77;
+        let mut next = move |bound: u32| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state % bound
+        };
+        let latin = &crate::alphabets::latin::ALPHABET_LANG_MAP.0;
+        let cyrillic = &crate::alphabets::cyrillic::CYRILLIC_ALPHABET_LANG_MAP.0;
+        let alphabet = [
+            'a', 'q', 'z', 'w', ' ', '.', '7', '\u{7f}', '\u{0}', 'é', 'ß', 'ø', 'ж', 'ї', '中',
+        ];
+        for length in [0, 1, 5, 100, 3000] {
+            for _ in 0..20 {
+                let text: String = (0..length)
+                    .map(|_| alphabet[next(alphabet.len() as u32) as usize])
+                    .collect();
+                for chars in [latin, cyrillic] {
+                    assert_eq!(
+                        score_chars(chars, &text),
+                        score_chars_one_by_one(chars, &text),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
     }
 }
