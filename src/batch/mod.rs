@@ -12,6 +12,7 @@
 //! 4. *write* (parallel): re-read each document, apply both sets of decisions, write.
 
 pub mod cross;
+mod document;
 pub mod load;
 pub mod shared_bands;
 pub mod signatures;
@@ -22,7 +23,7 @@ use crate::input::compress::Encoder;
 use crate::input::decode::DecodeOptions;
 use crate::input::sources::{expand, Compression, InputDoc, SourceOptions};
 use crate::output::{AtomicFile, Durability};
-use crate::pipeline::{clean_text, reassemble, CleanOptions, FinalParagraph};
+use crate::pipeline::{clean_text, reassemble, CleanOptions};
 use crate::report::corpus::{CorpusReport, DocumentEntry};
 use crate::report::{DocumentReport, ReportDetail, ReportFormat};
 use anyhow::{anyhow, bail, Context, Result};
@@ -642,8 +643,16 @@ fn clean_unit(
         &cleaned,
         detail,
     );
-    let signature =
-        store.and_then(|_| document_signature(&cleaned.text, &cleaned.final_paragraphs, options));
+    let signature = match (store, &options.dedup.near) {
+        (Some(_), Some(near)) => document::document_signature(
+            &cleaned.text,
+            text,
+            &cleaned.live,
+            &cleaned.final_paragraphs,
+            near,
+        ),
+        _ => None,
+    };
     let (paragraphs, sketches) = cross::UnitSketches::compact(
         std::mem::take(&mut cleaned.final_paragraphs),
         signature.as_deref(),
@@ -657,30 +666,6 @@ fn clean_unit(
             sketches,
         },
         report,
-    })
-}
-
-/// The MinHash signature of a whole clean text's shingles, when near matching is on and
-/// the text has enough words. Its paragraphs' signatures (`paragraphs`, the clean text's)
-/// are minima over parts of the same shingles: only the shingles none of them holds are
-/// hashed ([`MinHasher::signature_with_parts`]).
-///
-/// [`MinHasher::signature_with_parts`]: crate::fingerprint::minhash::MinHasher::signature_with_parts
-fn document_signature(
-    clean: &str,
-    paragraphs: &[FinalParagraph],
-    options: &CleanOptions,
-) -> Option<Vec<u64>> {
-    let near = options.dedup.near?;
-    let key = crate::fingerprint::normalise(clean);
-    let shingles = crate::fingerprint::minhash::shingles(&key, near.shingle);
-    let parts = paragraphs.iter().filter_map(|p| {
-        let sketch = p.fingerprint.sketch.as_ref()?;
-        Some((sketch.shingles.as_slice(), sketch.signature.as_slice()))
-    });
-    (shingles.len() >= cross::MIN_DOCUMENT_SHINGLES).then(|| {
-        crate::fingerprint::minhash::MinHasher::new(near.signature_values)
-            .signature_with_parts(&shingles, parts)
     })
 }
 
