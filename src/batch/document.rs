@@ -272,6 +272,7 @@ fn line_edge(line: &str, side: Side, need: usize, budget: usize) -> (String, boo
 mod tests {
     use super::*;
     use crate::pipeline::{clean_text, CleanOptions};
+    use crate::segment::SplitMode;
     use crate::test_support::Rng;
 
     /// A scraped-looking document: paragraphs of wrapped lines, blank lines of assorted
@@ -336,6 +337,7 @@ mod tests {
             near.shingle = 1 + case % 5;
             near.max_words = [8, 30, 20_000][case % 3];
             options.dedup.min_words = [1, 3, 8][case % 3];
+            options.split = [SplitMode::Auto, SplitMode::Blank, SplitMode::Line][case / 7 % 3];
             let near = *near;
             let cleaned = clean_text(&text, &options);
             let hasher = MinHasher::new(near.signature_values);
