@@ -95,101 +95,28 @@ pub fn pack(Trigram(a, b, c): Trigram) -> u64 {
     ((a as u64) << (2 * CHAR_BITS)) | ((b as u64) << CHAR_BITS) | c as u64
 }
 
-/// Symbols of the dense count table: the space and `a` to `z`, of which nearly every
-/// trigram of lower-cased Latin text is made.
-const DENSE_SYMBOLS: usize = 27;
-const DENSE_TRIGRAMS: usize = DENSE_SYMBOLS * DENSE_SYMBOLS * DENSE_SYMBOLS;
-
-/// A character's index among the dense table's symbols, or `DENSE_SYMBOLS` for any other.
-#[inline]
-fn dense_symbol(ch: char) -> usize {
-    match ch {
-        ' ' => 0,
-        'a'..='z' => ch as usize - 'a' as usize + 1,
-        _ => DENSE_SYMBOLS,
-    }
-}
-
-/// The packed trigram of a dense table slot.
-fn dense_trigram(slot: usize) -> u64 {
-    let char_of = |symbol: usize| {
-        if symbol == 0 {
-            ' '
-        } else {
-            char::from(b'a' + (symbol - 1) as u8)
-        }
-    };
-    let (a, b, c) = (
-        slot / (DENSE_SYMBOLS * DENSE_SYMBOLS),
-        slot / DENSE_SYMBOLS % DENSE_SYMBOLS,
-        slot % DENSE_SYMBOLS,
-    );
-    pack(Trigram(char_of(a), char_of(b), char_of(c)))
-}
-
-/// Per-thread counting space: a count per dense trigram (all zero between calls), and room
-/// for every slot one call can touch, written without a branch.
-struct DenseCounts {
-    counts: Vec<u32>,
-    touched: Vec<u16>,
-}
-
-thread_local! {
-    static DENSE_COUNTS: std::cell::RefCell<DenseCounts> = std::cell::RefCell::new(DenseCounts {
-        counts: vec![0; DENSE_TRIGRAMS],
-        touched: vec![0; DENSE_TRIGRAMS + 1],
-    });
-}
-
 /// The text's trigrams (packed), the most frequent first and, among equally frequent, the
 /// greater first; at most TEXT_TRIGRAMS_SIZE: a trigram's index is its position.
 ///
-/// The same trigrams, counted the same way, as `get_trigrams_with_positions`. Trigrams of
-/// the space and `a` to `z` are counted in a table indexed by their letters (no hashing,
-/// and no branch on whether a trigram is new, which a map's probe mispredicts for half of
-/// a short text's trigrams), the others in a map. Each (count, trigram) is one integer
-/// ordered as the tuple; the trigrams are distinct, so the order is total and selecting
-/// the first TEXT_TRIGRAMS_SIZE before sorting them gives the ranks of a full sort.
+/// The same trigrams, counted the same way, as `get_trigrams_with_positions`. Each
+/// (count, trigram) is one integer ordered as the tuple; the trigrams are distinct, so the
+/// order is total and selecting the first TEXT_TRIGRAMS_SIZE before sorting them gives the
+/// ranks of a full sort.
 pub fn ranked_trigrams(text: &LowercaseText) -> Vec<u64> {
-    // A trigram outside the table holds a character outside it, and such a character (not
-    // ASCII) takes two or more bytes and is in at most three trigrams.
-    let outside = text.bytes().filter(|b| !b.is_ascii()).count();
-    let mut others: HashMap<u64, u32> =
-        HashMap::with_capacity(outside.min(calculate_initial_hash_capacity(text)));
+    let hash_capacity = calculate_initial_hash_capacity(text);
+    let mut counts: HashMap<u64, u32> = HashMap::with_capacity(hash_capacity);
     let mut chars_iter = text.chars().map(to_trigram_char).chain(Some(' '));
     let mut c1 = ' ';
     let Some(mut c2) = chars_iter.next() else {
         return Vec::new();
     };
-    let counts: Vec<(u64, u32)> = DENSE_COUNTS.with_borrow_mut(|dense| {
-        let DenseCounts { counts, touched } = dense;
-        let mut distinct = 0;
-        let (mut s1, mut s2) = (dense_symbol(c1), dense_symbol(c2));
-        for c3 in chars_iter {
-            let s3 = dense_symbol(c3);
-            if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
-                if s1 < DENSE_SYMBOLS && s2 < DENSE_SYMBOLS && s3 < DENSE_SYMBOLS {
-                    let slot = (s1 * DENSE_SYMBOLS + s2) * DENSE_SYMBOLS + s3;
-                    // Always written; kept (counted in `distinct`) only for a new slot.
-                    touched[distinct] = slot as u16;
-                    distinct += usize::from(counts[slot] == 0);
-                    counts[slot] += 1;
-                } else {
-                    *others.entry(pack(Trigram(c1, c2, c3))).or_insert(0) += 1;
-                }
-            }
-            (c1, c2) = (c2, c3);
-            (s1, s2) = (s2, s3);
+    for c3 in chars_iter {
+        if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
+            *counts.entry(pack(Trigram(c1, c2, c3))).or_insert(0) += 1;
         }
-        let mut all = Vec::with_capacity(distinct + others.len());
-        for &slot in &touched[..distinct] {
-            let slot = usize::from(slot);
-            all.push((dense_trigram(slot), counts[slot]));
-            counts[slot] = 0;
-        }
-        all.extend(others);
-        all
-    });
+        c1 = c2;
+        c2 = c3;
+    }
     // Each (count, trigram) as one integer that orders as the tuple. Nearly always the
     // count and the three characters fit in 16 bits each, and a u64 sorts much faster
     // than a u128 (sorting networks for small runs).
@@ -199,7 +126,7 @@ pub fn ranked_trigrams(text: &LowercaseText) -> Vec<u64> {
         WIDE_CHAR_BITS | (WIDE_CHAR_BITS << CHAR_BITS) | (WIDE_CHAR_BITS << (2 * CHAR_BITS));
     let narrow = counts
         .iter()
-        .all(|&(trigram, count)| count < 1 << 16 && trigram & WIDE_BITS == 0);
+        .all(|(&trigram, &count)| count < 1 << 16 && trigram & WIDE_BITS == 0);
     if narrow {
         let ranked = rank_descending(
             counts
@@ -308,7 +235,7 @@ mod tests {
                 }
             }
         }
-        // Every letter of the dense table: far more than 600 distinct trigrams, many tied.
+        // Every letter a to z: far more than 600 distinct trigrams, many tied.
         for length in [3000, 20000] {
             let text: String = (0..length)
                 .map(|_| match next(28) {
