@@ -22,11 +22,10 @@
 
 use super::cross::MIN_DOCUMENT_SHINGLES;
 use crate::dedup::NearOptions;
-use crate::fingerprint::minhash::{shingle_words, shingles, MinHasher};
+use crate::fingerprint::minhash::{shingle_hash, shingle_words, shingles, MinHasher};
 use crate::fingerprint::{normalise, normalise_into};
 use crate::pipeline::FinalParagraph;
 use crate::text::split_lines;
-use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// The whole clean text's signature (see the module's documentation).
 pub fn document_signature(
@@ -99,8 +98,7 @@ impl EdgeWords {
         self.text.push(' ');
     }
 
-    /// The hashes of every run of `shingle` words that no break cuts, as `shingles`
-    /// hashes a shingle (its words joined by single spaces).
+    /// The hashes of every run of `shingle` words that no break cuts (sorted, distinct).
     fn shingles(&self, shingle: usize) -> Vec<u64> {
         let mut out = Vec::new();
         let mut from = 0;
@@ -109,10 +107,7 @@ impl EdgeWords {
             if stretch.len() >= shingle {
                 for window in stretch.windows(shingle) {
                     let bytes = &self.text.as_bytes()[window[0].0..window[shingle - 1].1];
-                    out.push(xxh3_64_with_seed(
-                        bytes,
-                        crate::fingerprint::minhash::SHINGLE_SEED,
-                    ));
+                    out.push(shingle_hash(bytes));
                 }
             }
             from = end;

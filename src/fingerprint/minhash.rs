@@ -12,7 +12,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Seed of the shingle hash. Changing it changes every signature: never do it between runs
 /// that must agree.
-pub const SHINGLE_SEED: u64 = 0x756e_7363_7261_7065; // "unscrape"
+const SHINGLE_SEED: u64 = 0x756e_7363_7261_7065; // "unscrape"
 /// Seed of the permutation parameters.
 const PERMUTATION_SEED: u64 = 0x6d69_6e68_6173_6821; // "minhash!"
 
@@ -89,6 +89,11 @@ fn span_in(key: &str, word: &str) -> Range<usize> {
     start..start + word.len()
 }
 
+/// The hash of one shingle, given as its words joined by single spaces.
+pub fn shingle_hash(joined: &[u8]) -> u64 {
+    xxh3_64_with_seed(joined, SHINGLE_SEED)
+}
+
 /// The sorted, distinct 64-bit hashes of the `shingle`-word shingles of `key`.
 pub fn shingles(key: &str, shingle: usize) -> Vec<u64> {
     let words = shingle_words(key);
@@ -107,7 +112,7 @@ pub fn shingles(key: &str, shingle: usize) -> Vec<u64> {
             });
             if let (true, Some(first), Some(last)) = (joined, window.first(), window.last()) {
                 let span = span_in(key, first).start..span_in(key, last).end;
-                return xxh3_64_with_seed(&key.as_bytes()[span], SHINGLE_SEED);
+                return shingle_hash(&key.as_bytes()[span]);
             }
             buf.clear();
             for (n, w) in window.iter().enumerate() {
@@ -116,7 +121,7 @@ pub fn shingles(key: &str, shingle: usize) -> Vec<u64> {
                 }
                 buf.push_str(w);
             }
-            xxh3_64_with_seed(buf.as_bytes(), SHINGLE_SEED)
+            shingle_hash(buf.as_bytes())
         })
         .collect();
     out.sort_unstable();
