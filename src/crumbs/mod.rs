@@ -181,7 +181,7 @@ pub const TEMPLATE_MAX_WORDS: usize = 12;
 pub fn template_key(content: &str) -> Option<u64> {
     // Most lines are prose: too many words, counted (or, with characters other than ASCII,
     // bounded) before building the key.
-    if crate::fingerprint::ascii_words_at_least(content) as usize > TEMPLATE_MAX_WORDS {
+    if crate::fingerprint::ascii_words_exceed(content, TEMPLATE_MAX_WORDS as u32) {
         return None;
     }
     thread_local! {

@@ -437,11 +437,26 @@ pub fn count_words(key: &str) -> u32 {
 /// leaves such a token one word of its own (white space stays white space, ASCII stays
 /// ASCII); tokens with other characters are not counted. Exact for ASCII text.
 pub fn ascii_words_at_least(text: &str) -> u32 {
+    ascii_words_up_to(text, u32::MAX)
+}
+
+/// Whether [`ascii_words_at_least`] of `text` exceeds `limit`, reading only as far as the
+/// word that exceeds it: a prose line is refused within its first words.
+pub fn ascii_words_exceed(text: &str, limit: u32) -> bool {
+    limit < u32::MAX && ascii_words_up_to(text, limit + 1) > limit
+}
+
+/// [`ascii_words_at_least`], counting no further than `stop` words.
+#[inline]
+fn ascii_words_up_to(text: &str, stop: u32) -> u32 {
     let mut words = 0;
     let (mut alnum, mut other) = (false, false);
     for &b in text.as_bytes() {
         if is_ascii_space(b) {
             words += u32::from(alnum && !other);
+            if words >= stop {
+                return words;
+            }
             (alnum, other) = (false, false);
         } else if !b.is_ascii() {
             other = true;
@@ -633,6 +648,18 @@ mod tests {
             prop_assert!(ascii_words_at_least(&text) <= words, "{} > {}", ascii_words_at_least(&text), words);
             let mut key = String::new();
             prop_assert_eq!(ascii_words_at_least(&ascii), normalise_into([ascii.as_str()], &mut key));
+        }
+
+        /// Stopping at the word that exceeds a limit tells what the whole count tells.
+        #[test]
+        fn exceeding_a_word_limit_is_the_whole_counts_verdict(
+            text in mixed_text(),
+            ascii in "([a-z0-9.,]{1,4}[ \t\n]{1,2}){0,30}",
+            limit in 0u32..20,
+        ) {
+            prop_assert_eq!(ascii_words_exceed(&text, limit), ascii_words_at_least(&text) > limit);
+            prop_assert_eq!(ascii_words_exceed(&ascii, limit), ascii_words_at_least(&ascii) > limit);
+            prop_assert!(!ascii_words_exceed(&ascii, u32::MAX));
         }
     }
 
