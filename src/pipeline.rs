@@ -114,7 +114,11 @@ pub struct Cleaned {
 pub struct FinalParagraph {
     /// 0-based first and last line.
     pub lines: (usize, usize),
+    /// The fingerprint; a sketch keeps only its signature.
     pub fingerprint: Fingerprint,
+    /// How many distinct shingles the sketch had (0 without one): a lower bound on the
+    /// whole text's, which a batch's whole-text signature needs.
+    pub shingles: usize,
 }
 
 impl Cleaned {
@@ -251,11 +255,15 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     let final_paragraphs = fingerprints
         .into_iter()
         .zip(&seg.paragraphs)
-        .map(|(fingerprint, p)| {
-            // Sketches keep their shingles: a batch's whole-text signature reuses them.
+        .map(|(mut fingerprint, p)| {
+            let shingles = fingerprint
+                .sketch
+                .as_mut()
+                .map_or(0, |sketch| std::mem::take(&mut sketch.shingles).len());
             FinalParagraph {
                 lines: (p.first_line, p.last_line),
                 fingerprint,
+                shingles,
             }
         })
         .collect();

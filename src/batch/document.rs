@@ -159,12 +159,12 @@ fn from_paragraphs(
             .fingerprint
             .sketch
             .as_ref()
-            .filter(|s| !s.shingles.is_empty() && s.signature.len() == hasher.values());
+            .filter(|s| paragraph.shingles > 0 && s.signature.len() == hasher.values());
         let Some(sketch) = sketch else {
             words.push_lines(members.iter().copied(), &mut key);
             continue;
         };
-        most = most.max(sketch.shingles.len());
+        most = most.max(paragraph.shingles);
         match edges(&members, edge, budget) {
             Some((head, tail)) => {
                 words.push_words(&head);

@@ -283,7 +283,6 @@ pub fn find_crumbs<'t>(
         lines,
         live,
         function_words,
-        options,
         per_line,
         &judged,
         &nav_like,
@@ -510,13 +509,11 @@ fn runs(
 }
 
 /// The blocks of live lines (separated by blank lines), measured for body detection.
-#[allow(clippy::too_many_arguments)]
 fn blocks(
     text: &str,
     lines: &[Line],
     live: &[bool],
     function_words: &FunctionWords,
-    options: &CrumbOptions,
     per_line: bool,
     judged: &[(usize, LineShape<'_>)],
     nav_like: &[bool],
@@ -558,9 +555,10 @@ fn blocks(
             close(&mut current, &mut joined, &mut items);
         }
         let content = line.content(text);
-        // A line over the cap is content: its block is prose, and is not copied.
-        let over_cap = content.len() > options.max_line_chars * 4
-            || content.chars().take(options.max_line_chars + 1).count() > options.max_line_chars;
+        // A live line that is not blank is judged unless it is over the cap; a line over
+        // the cap is content: its block is prose, and is not copied.
+        let judged_at = judged.binary_search_by_key(&i, |(j, _)| *j);
+        let over_cap = judged_at.is_err();
         let block = current.get_or_insert(body::BlockShape {
             first_line: i,
             last_line: i,
@@ -571,7 +569,7 @@ fn blocks(
         });
         block.last_line = i;
         block.lines += 1;
-        if let Ok(k) = judged.binary_search_by_key(&i, |(j, _)| *j) {
+        if let Ok(k) = judged_at {
             let shape = &judged[k].1;
             let (line_cost, word_cost) = if nav_like[k] {
                 (body::NAV_LINE_COST, body::NAV_WORD_COST)

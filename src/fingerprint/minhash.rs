@@ -100,22 +100,23 @@ pub fn shingles(key: &str, shingle: usize) -> Vec<u64> {
     if shingle == 0 || words.len() < shingle {
         return Vec::new();
     }
+    // A shingle is its words joined by single spaces. Where the key holds them so (nothing
+    // trimmed between them: most shingles), that is a slice of the key. Each word's place
+    // is found once, and whether the next word follows it after a single space.
+    let spans: Vec<Range<usize>> = words.iter().map(|w| span_in(key, w)).collect();
+    let glued: Vec<bool> = spans
+        .windows(2)
+        .map(|pair| pair[1].start == pair[0].end + 1 && key.as_bytes()[pair[0].end] == b' ')
+        .collect();
     let mut buf = String::new();
-    let mut out: Vec<u64> = words
-        .windows(shingle)
-        .map(|window| {
-            // A shingle is its words joined by single spaces. Where the key holds them so
-            // (nothing trimmed between them: most shingles), that is a slice of the key.
-            let joined = window.windows(2).all(|pair| {
-                let (a, b) = (span_in(key, pair[0]), span_in(key, pair[1]));
-                b.start == a.end + 1 && key.as_bytes()[a.end] == b' '
-            });
-            if let (true, Some(first), Some(last)) = (joined, window.first(), window.last()) {
-                let span = span_in(key, first).start..span_in(key, last).end;
-                return shingle_hash(&key.as_bytes()[span]);
+    let mut out: Vec<u64> = (0..=words.len() - shingle)
+        .map(|first| {
+            let last = first + shingle - 1;
+            if glued[first..last].iter().all(|&g| g) {
+                return shingle_hash(&key.as_bytes()[spans[first].start..spans[last].end]);
             }
             buf.clear();
-            for (n, w) in window.iter().enumerate() {
+            for (n, w) in words[first..=last].iter().enumerate() {
                 if n > 0 {
                     buf.push(' ');
                 }

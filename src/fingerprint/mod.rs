@@ -436,7 +436,7 @@ pub fn count_words(key: &str) -> u32 {
 /// between ASCII white space that are all ASCII and hold a letter or digit. Normalising
 /// leaves such a token one word of its own (white space stays white space, ASCII stays
 /// ASCII); tokens with other characters are not counted. Exact for ASCII text.
-pub fn ascii_words_at_least(text: &str) -> u32 {
+fn ascii_words_at_least(text: &str) -> u32 {
     ascii_words_up_to(text, u32::MAX)
 }
 
