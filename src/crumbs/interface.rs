@@ -3,105 +3,41 @@
 //! Each pattern judges a whole line body (anchored, case-insensitive), so a sentence that
 //! merely mentions sharing or printing is never matched.
 
+use super::automata::{INTERFACE_ANCHORED, INTERFACE_FLOATING};
+use super::patterns::{floating_rules, FLOATING_NEEDS, INTERFACE};
 use super::CrumbRule;
-use regex::RegexSet;
 use std::sync::OnceLock;
 
-/// The patterns, each with the rule it stands for, in two parts: alternatives anchored at
-/// the start of the line, and alternatives that may begin anywhere in it (`^.*…`). A
-/// line's rule is the first whose pattern (either part) matches. Lines are at most the
-/// crumb length cap long, so `.*` stands for "any rest of the line" (bounded repeats like
-/// `.{0,200}` blow up the lazy DFA's states and cost more than they save).
-const PATTERNS: &[(CrumbRule, &str, Option<&str>)] = &[
-    (
-        CrumbRule::SkipLink,
-        r"^(skip|jump) to (the )?(main )?(content|navigation|menu|search|footer|article)(?-u:\b).*$",
-        None,
-    ),
-    (
-        CrumbRule::Share,
-        r"^((share|tweet|pin)( (this|it|the|on|via|to|with))?( (article|story|page|post|link|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|email))?|copy (the )?(link|url)|share (on|via) \w+|(follow us|connect with us|find us)( on \w+)?|facebook|twitter|linkedin|whatsapp|pinterest|reddit|flipboard|telegram|messenger|instagram|youtube|tiktok|threads|bluesky|mastodon)( ?[:|/•·,] ?(facebook|twitter|x|linkedin|whatsapp|email|pinterest|reddit|print|instagram|youtube|copy link))*[:]?$",
-        None,
-    ),
-    (
-        CrumbRule::PrintEmail,
-        r"^(print|print (this )?(article|page|story|post)|printer[- ]friendly( version)?|e-?mail|e-?mail (this )?(article|story|page)|email a friend|save( (article|story|for later))?|bookmark)$",
-        None,
-    ),
-    (
-        CrumbRule::BackToTop,
-        r"^([↑^]\s*)?(back to top|return to top|top of (the )?page|scroll to top|go to top|to top)(\s*[↑^])?$",
-        None,
-    ),
-    (
-        CrumbRule::CookieNotice,
-        r"^(accept|allow|reject|manage|decline)( all)? cookies$|^cookie (policy|settings|preferences)$",
-        Some(
-            r"^.*(?-u:\b)(we|this (web)?site|our (web)?site|site) uses? cookies(?-u:\b).*$|^.*(?-u:\b)cookies?(?-u:\b).*(?-u:\b)(consent|accept|agree|cookie (policy|settings|preferences))(?-u:\b).*$",
-        ),
-    ),
-    (
-        CrumbRule::Account,
-        r"^((sign ?in|sign ?up|log ?in|log ?out|register|subscribe|subscribe (now|today)|my account|create (an )?account|join( now)?|become a (member|subscriber)|newsletter sign ?up|sign up for (our|the) newsletters?|manage (my )?account)\s*[|/•·]?\s*)+$",
-        None,
-    ),
-    (
-        CrumbRule::Copyright,
-        r"^(©|\(c\)|copyright\s*(©|\(c\))|copyright \d{4}|\d{4}\s*©).*$",
-        Some(r"^.*(?-u:\b)all rights reserved\.?$"),
-    ),
+/// The rule each interface pattern stands for, in the order of
+/// [`super::patterns::INTERFACE`].
+const RULES: [CrumbRule; INTERFACE.len()] = [
+    CrumbRule::SkipLink,
+    CrumbRule::Share,
+    CrumbRule::PrintEmail,
+    CrumbRule::BackToTop,
+    CrumbRule::CookieNotice,
+    CrumbRule::Account,
+    CrumbRule::Copyright,
 ];
 
-/// Text that every floating part needs, matched ASCII-case-insensitively: none of its
-/// letters has a case variant outside ASCII (a test checks), so a line without it cannot
-/// match a floating part and is not searched for one — most lines are prose, and a
-/// floating part scans the whole line.
-const FLOATING_NEEDS: &str = r"(?i-u)coo|all r";
-
-/// The compiled patterns: the anchored parts (one per rule, in rule order), the floating
-/// parts with the rule each belongs to, and the test for what the floating parts need.
-struct Compiled {
-    anchored: RegexSet,
-    floating: RegexSet,
-    floating_rules: Vec<usize>,
-    floating_needs: regex::Regex,
-}
-
-// Word boundaries are ASCII (`(?-u:\b)`): the keywords are ASCII, and Unicode boundaries
-// force the slow PikeVM on every line (measured: two thirds of the run time on a 2 MB page).
-fn compiled() -> &'static Compiled {
-    static SET: OnceLock<Compiled> = OnceLock::new();
-    SET.get_or_init(|| {
-        let set = |patterns: Vec<&str>| {
-            RegexSet::new(patterns.into_iter().map(|p| format!("(?i){p}")))
-                .unwrap_or_else(|e| panic!("built-in interface patterns must compile: {e}"))
-        };
-        let floating: Vec<(usize, &str)> = PATTERNS
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, _, floating))| Some((i, (*floating)?)))
-            .collect();
-        Compiled {
-            anchored: set(PATTERNS.iter().map(|(_, anchored, _)| *anchored).collect()),
-            floating: set(floating.iter().map(|(_, p)| *p).collect()),
-            floating_rules: floating.iter().map(|(i, _)| *i).collect(),
-            floating_needs: regex::Regex::new(FLOATING_NEEDS)
-                .unwrap_or_else(|e| panic!("built-in pattern must compile: {e}")),
-        }
+/// [`FLOATING_NEEDS`], compiled.
+pub(super) fn floating_needs() -> &'static regex::Regex {
+    static NEEDS: OnceLock<regex::Regex> = OnceLock::new();
+    NEEDS.get_or_init(|| {
+        regex::Regex::new(FLOATING_NEEDS)
+            .unwrap_or_else(|e| panic!("built-in pattern must compile: {e}"))
     })
 }
 
-/// The interface rule a line body matches, if any.
+/// The interface rule a line body matches, if any: the first rule whose pattern (either
+/// part) matches.
 pub fn match_line(body: &str) -> Option<CrumbRule> {
-    let compiled = compiled();
-    let anchored = compiled.anchored.matches(body).iter().next();
-    let floating = if compiled.floating_needs.is_match(body) {
-        compiled
-            .floating
-            .matches(body)
-            .iter()
-            .next()
-            .map(|k| compiled.floating_rules[k])
+    static FLOATING_RULES: OnceLock<Vec<usize>> = OnceLock::new();
+    let anchored = INTERFACE_ANCHORED.first_match(body);
+    let floating = if floating_needs().is_match(body) {
+        INTERFACE_FLOATING
+            .first_match(body)
+            .map(|k| FLOATING_RULES.get_or_init(floating_rules)[k])
     } else {
         None
     };
@@ -110,7 +46,7 @@ pub fn match_line(body: &str) -> Option<CrumbRule> {
         (a, f) => a.or(f),
     };
     first
-        .map(|i| PATTERNS[i].0)
+        .map(|i| RULES[i])
         .or_else(|| is_share_bar(body).then_some(CrumbRule::Share))
 }
 
@@ -186,9 +122,10 @@ fn whole_pattern(anchored: &str, floating: Option<&str>) -> String {
 /// A compiled copy of one pattern, for tests that check a pattern in isolation.
 #[cfg(test)]
 fn pattern(rule: CrumbRule) -> regex::Regex {
-    let (_, anchored, floating) = PATTERNS
+    let (anchored, floating) = RULES
         .iter()
-        .find(|(r, _, _)| *r == rule)
+        .position(|r| *r == rule)
+        .map(|i| &INTERFACE[i])
         .expect("rule has a pattern");
     regex::Regex::new(&whole_pattern(anchored, *floating)).expect("compiles")
 }
@@ -240,9 +177,9 @@ mod tests {
     /// Two sets and a filter decide as one set of the whole patterns did.
     #[test]
     fn parts_match_as_the_whole_patterns() {
-        let whole =
-            RegexSet::new(PATTERNS.iter().map(|(_, a, f)| whole_pattern(a, *f))).expect("compiles");
-        let by_whole = |line: &str| whole.matches(line).iter().next().map(|i| PATTERNS[i].0);
+        let whole = regex::RegexSet::new(INTERFACE.iter().map(|(a, f)| whole_pattern(a, *f)))
+            .expect("compiles");
+        let by_whole = |line: &str| whole.matches(line).iter().next().map(|i| RULES[i]);
         let mut lines: Vec<String> = [
             "We use cookies to improve your experience.",
             "WE USE COOKIES",

@@ -1,27 +1,19 @@
 //! Navigation-like lines: short labels that menus, tag lists and footers are made of, and
 //! the lines that look short but are article furniture (datelines and bylines).
 
+use super::automata::{COMMENTS_HEADING, DATE};
 use super::shape::LineShape;
-use regex::Regex;
-use std::sync::OnceLock;
 
 /// Most words of a short label.
 const MAX_LABEL_WORDS: usize = 4;
 /// Fewest consecutive navigation-like lines outside the body that make a navigation run.
 pub const MIN_NAV_RUN: usize = 3;
 
-/// A dateline: a date or time, in the forms pages print them.
+/// A dateline: a date or time, in the forms pages print them ([`super::patterns::DATE`]).
 pub fn is_dateline(body: &str) -> bool {
-    static DATE: OnceLock<Regex> = OnceLock::new();
-    let date = DATE.get_or_init(|| {
-        Regex::new(
-            r"(?i)(?-u:\b)((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}\s*(am|pm)?|(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?-u:\b))",
-        )
-        .unwrap_or_else(|e| panic!("built-in date pattern must compile: {e}"))
-    });
     // The word count first, stopping at the thirteenth word: most lines are prose, and
     // the pattern would scan all of them.
-    body.split_whitespace().nth(12).is_none() && date.is_match(body)
+    body.split_whitespace().nth(12).is_none() && DATE.is_match(body)
 }
 
 /// A byline: "By Sam Patel", "Written by …", "Author: …".
@@ -79,15 +71,8 @@ pub fn is_headline_item(shape: &LineShape<'_>) -> bool {
 /// "Top Rated Comments (View all)". English only: other languages' comment sections are
 /// left to the other rules.
 pub fn is_comments_heading(body: &str) -> bool {
-    static HEADING: OnceLock<Regex> = OnceLock::new();
-    let heading = HEADING.get_or_init(|| {
-        Regex::new(
-            r"(?i)^\W*(\d+\s+)?(top rated |reader |user |latest |all )?(comments?|responses?|replies|discussion|leave a (comment|reply)|join the discussion|post a comment|add a comment|view( all)? comments|show comments)\s*(\(\d+\)|\d+)?\W*$",
-        )
-        .unwrap_or_else(|e| panic!("built-in comments pattern must compile: {e}"))
-    });
     // A heading never ends with a full stop: "comment." is the end of a wrapped sentence.
-    !body.trim_end().ends_with('.') && heading.is_match(body)
+    !body.trim_end().ends_with('.') && COMMENTS_HEADING.is_match(body)
 }
 
 /// A line that is a sentence (or more): ends like one and has a few words.
