@@ -22,10 +22,11 @@
 
 use super::cross::MIN_DOCUMENT_SHINGLES;
 use crate::dedup::NearOptions;
-use crate::fingerprint::minhash::{shingle_hash, shingle_words, shingles, MinHasher};
+use crate::fingerprint::minhash::{shingle_hash, shingle_word_spans, shingles, MinHasher};
 use crate::fingerprint::{normalise, normalise_into};
 use crate::pipeline::FinalParagraph;
 use crate::text::split_lines;
+use std::ops::Range;
 
 /// The whole clean text's signature (see the module's documentation).
 pub fn document_signature(
@@ -70,24 +71,23 @@ struct EdgeWords {
     breaks: Vec<usize>,
 }
 
+/// Buffers used again for every paragraph and line of a document: a line's normalised
+/// key, where its words lie, and a paragraph's last words (collected last first).
+#[derive(Default)]
+struct Scratch {
+    key: String,
+    spans: Vec<Range<usize>>,
+    tail: EdgeWords,
+}
+
 impl EdgeWords {
     /// Appends the words of `lines` (their normalised key's words).
-    fn push_lines<'t>(&mut self, lines: impl IntoIterator<Item = &'t str>, key: &mut String) {
-        key.clear();
-        normalise_into(lines, key);
-        self.push_key(key);
-    }
-
-    /// Appends the words of a normalised key.
-    fn push_key(&mut self, key: &str) {
-        for word in shingle_words(key) {
-            self.push_word(word);
-        }
-    }
-
-    fn push_words(&mut self, words: &[String]) {
-        for word in words {
-            self.push_word(word);
+    fn push_lines<'t>(&mut self, lines: impl IntoIterator<Item = &'t str>, scratch: &mut Scratch) {
+        scratch.key.clear();
+        normalise_into(lines, &mut scratch.key);
+        shingle_word_spans(&scratch.key, &mut scratch.spans);
+        for span in &scratch.spans {
+            self.push_word(&scratch.key[span.clone()]);
         }
     }
 
@@ -96,6 +96,23 @@ impl EdgeWords {
         self.text.push_str(word);
         self.spans.push((start, self.text.len()));
         self.text.push(' ');
+    }
+
+    fn word(&self, i: usize) -> &str {
+        let (start, end) = self.spans[i];
+        &self.text[start..end]
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+        self.breaks.clear();
+    }
+
+    /// Drops the words from the `words`-th on (and the text they took from `text` on).
+    fn truncate(&mut self, text: usize, words: usize) {
+        self.text.truncate(text);
+        self.spans.truncate(words);
     }
 
     /// The hashes of every run of `shingle` words that no break cuts (sorted, distinct).
@@ -142,7 +159,7 @@ fn from_paragraphs(
     }
     let edge = shingle - 1;
     let mut words = EdgeWords::default();
-    let mut key = String::new();
+    let mut scratch = Scratch::default();
     let mut members: Vec<&str> = Vec::new();
     let mut signatures: Vec<&[u64]> = Vec::new();
     // The most shingles one paragraph has: the whole text has at least as many.
@@ -161,17 +178,12 @@ fn from_paragraphs(
             .as_ref()
             .filter(|s| paragraph.shingles > 0 && s.signature.len() == hasher.values());
         let Some(sketch) = sketch else {
-            words.push_lines(members.iter().copied(), &mut key);
+            words.push_lines(members.iter().copied(), &mut scratch);
             continue;
         };
         most = most.max(paragraph.shingles);
-        match edges(&members, edge, budget) {
-            Some((head, tail)) => {
-                words.push_words(&head);
-                words.breaks.push(words.spans.len());
-                words.push_words(&tail);
-            }
-            None => words.push_lines(members.iter().copied(), &mut key),
+        if !push_edges(&members, edge, budget, &mut scratch, &mut words) {
+            words.push_lines(members.iter().copied(), &mut scratch);
         }
         signatures.push(&sketch.signature);
     }
@@ -182,38 +194,52 @@ fn from_paragraphs(
     Decided::Signature(hasher.signature_of_parts(signatures, &rest))
 }
 
-/// A paragraph's first `edge` words and its last `edge` words (they may overlap: a
-/// shingle of either is one of the paragraph's, and a break between them keeps shingles
-/// from reaching across); `None` if it has fewer than `edge` words.
-fn edges(lines: &[&str], edge: usize, budget: usize) -> Option<(Vec<String>, Vec<String>)> {
-    let mut head: Vec<String> = Vec::with_capacity(edge);
+/// Appends a paragraph's first `edge` words, a break, and its last `edge` words (they may
+/// overlap: a shingle of either is one of the paragraph's, and the break keeps shingles
+/// from reaching across); appends nothing and says `false` if it has fewer than `edge`
+/// words.
+fn push_edges(
+    lines: &[&str],
+    edge: usize,
+    budget: usize,
+    scratch: &mut Scratch,
+    words: &mut EdgeWords,
+) -> bool {
+    let Scratch { key, spans, tail } = scratch;
+    let (text_mark, word_mark) = (words.text.len(), words.spans.len());
+    let mut head = 0;
     for line in lines {
-        if head.len() >= edge {
+        if head >= edge {
             break;
         }
-        let (key, _) = line_edge(line, Side::Start, edge - head.len(), budget);
-        let words = shingle_words(&key);
-        let take = words.len().min(edge - head.len());
-        head.extend(words[..take].iter().map(|w| w.to_string()));
+        line_edge(line, Side::Start, edge - head, budget, key, spans);
+        let take = spans.len().min(edge - head);
+        for span in &spans[..take] {
+            words.push_word(&key[span.clone()]);
+        }
+        head += take;
     }
     // Last line first, each line's words last first.
-    let mut tail: Vec<String> = Vec::with_capacity(edge);
+    tail.clear();
     for line in lines.iter().rev() {
-        if tail.len() >= edge {
+        if tail.spans.len() >= edge {
             break;
         }
-        let (key, _) = line_edge(line, Side::End, edge - tail.len(), budget);
-        let words = shingle_words(&key);
-        let take = words.len().min(edge - tail.len());
-        tail.extend(
-            words[words.len() - take..]
-                .iter()
-                .rev()
-                .map(|w| w.to_string()),
-        );
+        line_edge(line, Side::End, edge - tail.spans.len(), budget, key, spans);
+        let take = spans.len().min(edge - tail.spans.len());
+        for span in spans[spans.len() - take..].iter().rev() {
+            tail.push_word(&key[span.clone()]);
+        }
     }
-    tail.reverse();
-    (head.len() == edge && tail.len() == edge).then_some((head, tail))
+    if head != edge || tail.spans.len() != edge {
+        words.truncate(text_mark, word_mark);
+        return false;
+    }
+    words.breaks.push(words.spans.len());
+    for i in (0..edge).rev() {
+        words.push_word(tail.word(i));
+    }
+    true
 }
 
 #[derive(Clone, Copy)]
@@ -222,28 +248,34 @@ enum Side {
     End,
 }
 
-/// The key of a line's first (or last) words, at least `need` of them if the line has
-/// that many, and whether it is the whole line's key. A part of a line is normalised
-/// from a cut at a character boundary, and the token at the cut is dropped: it may be a
-/// piece of a word, and NFKC may join characters across the cut only within it (white
-/// space is a starter that composes with nothing).
-fn line_edge(line: &str, side: Side, need: usize, budget: usize) -> (String, bool) {
-    let mut key = String::new();
+/// The key of a line's first (or last) words into `key`, with its words' places in
+/// `spans`: at least `need` words if the line has that many. A part of a line is
+/// normalised from a cut at a character boundary, and the token at the cut is dropped: it
+/// may be a piece of a word, and NFKC may join characters across the cut only within it
+/// (white space is a starter that composes with nothing).
+fn line_edge(
+    line: &str,
+    side: Side,
+    need: usize,
+    budget: usize,
+    key: &mut String,
+    spans: &mut Vec<Range<usize>>,
+) {
     let mut length = budget.max(1);
     loop {
-        if length >= line.len() {
-            key.clear();
-            normalise_into([line], &mut key);
-            return (key, true);
-        }
         key.clear();
+        if length >= line.len() {
+            normalise_into([line], key);
+            shingle_word_spans(key, spans);
+            return;
+        }
         match side {
             Side::Start => {
                 let cut = (0..=length)
                     .rev()
                     .find(|&e| line.is_char_boundary(e))
                     .unwrap_or(0);
-                normalise_into([&line[..cut]], &mut key);
+                normalise_into([&line[..cut]], key);
                 key.truncate(key.rfind(' ').unwrap_or(0));
             }
             Side::End => {
@@ -251,13 +283,14 @@ fn line_edge(line: &str, side: Side, need: usize, budget: usize) -> (String, boo
                 let cut = (from..=line.len())
                     .find(|&e| line.is_char_boundary(e))
                     .unwrap_or(line.len());
-                normalise_into([&line[cut..]], &mut key);
+                normalise_into([&line[cut..]], key);
                 let after = key.find(' ').map_or(key.len(), |at| at + 1);
                 key.drain(..after);
             }
         }
-        if shingle_words(&key).len() >= need {
-            return (key, false);
+        shingle_word_spans(key, spans);
+        if spans.len() >= need {
+            return;
         }
         length = length.saturating_mul(2);
     }

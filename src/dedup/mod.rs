@@ -217,9 +217,11 @@ fn match_earlier(fingerprints: &[Fingerprint], options: &DedupOptions) -> Vec<Op
     let mut near = options.near.map(|o| {
         (
             o,
+            // Sized for the paragraphs it indexes, those with a sketch: a document
+            // without any then costs no table at all.
             NearIndex::with_capacity(
                 Bands::for_threshold(o.threshold, o.signature_values),
-                fingerprints.len(),
+                fingerprints.iter().filter(|fp| fp.sketch.is_some()).count(),
                 fingerprints
                     .iter()
                     .filter_map(|fp| fp.sketch.as_ref())

@@ -20,13 +20,24 @@ const PERMUTATION_SEED: u64 = 0x6d69_6e68_6173_6821; // "minhash!"
 /// digit, punctuation at their edges trimmed; each character of an unspaced script (CJK)
 /// is a word of its own.
 pub fn shingle_words(key: &str) -> Vec<&str> {
-    let mut words = Vec::new();
+    let mut spans = Vec::new();
+    shingle_word_spans(key, &mut spans);
+    spans.into_iter().map(|span| &key[span]).collect()
+}
+
+/// Where [`shingle_words`] lie in `key`, into `spans` (cleared first): for callers that
+/// reuse one buffer for many keys. Sized once, from the spaces of the key (a word is
+/// followed by a space or the key's end, or is a character of an unspaced script).
+pub fn shingle_word_spans(key: &str, spans: &mut Vec<Range<usize>>) {
+    spans.clear();
     if key.is_ascii() {
-        ascii_shingle_words(key, &mut words);
+        spans.reserve(memchr::memchr_iter(b' ', key.as_bytes()).count() + 1);
+        ascii_shingle_words(key, spans);
     } else {
+        let mut words = Vec::new();
         any_shingle_words(key, &mut words);
+        spans.extend(words.into_iter().map(|w| span_in(key, w)));
     }
-    words
 }
 
 /// [`shingle_words`] of any key, character by character.
@@ -69,7 +80,7 @@ fn any_shingle_words<'k>(key: &'k str, words: &mut Vec<&'k str>) {
 
 /// [`shingle_words`] of an ASCII key, byte by byte: the tokens between single spaces with
 /// the bytes that are not letters or digits trimmed from their edges.
-fn ascii_shingle_words<'k>(key: &'k str, words: &mut Vec<&'k str>) {
+fn ascii_shingle_words(key: &str, spans: &mut Vec<Range<usize>>) {
     let bytes = key.as_bytes();
     let mut start = 0;
     while start <= bytes.len() {
@@ -77,7 +88,7 @@ fn ascii_shingle_words<'k>(key: &'k str, words: &mut Vec<&'k str>) {
         let token = &bytes[start..end];
         if let Some(span) = crate::text::ascii_word_span(token) {
             // ASCII: every byte is a character boundary.
-            words.push(&key[start + span.start..start + span.end]);
+            spans.push(start + span.start..start + span.end);
         }
         start = end + 1;
     }
@@ -96,35 +107,58 @@ pub fn shingle_hash(joined: &[u8]) -> u64 {
 
 /// The sorted, distinct 64-bit hashes of the `shingle`-word shingles of `key`.
 pub fn shingles(key: &str, shingle: usize) -> Vec<u64> {
-    let words = shingle_words(key);
-    if shingle == 0 || words.len() < shingle {
+    // The words' places, in a buffer each thread keeps: this runs once per paragraph.
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<(Vec<Range<usize>>, String)> =
+            const { std::cell::RefCell::new((Vec::new(), String::new())) };
+    }
+    SCRATCH.with_borrow_mut(|(spans, joined)| {
+        shingle_word_spans(key, spans);
+        shingles_of_spans(key, spans, shingle, joined)
+    })
+}
+
+/// [`shingles`] of a key whose words lie at `spans`; `buf` is room to join a shingle's
+/// words in.
+fn shingles_of_spans(
+    key: &str,
+    spans: &[Range<usize>],
+    shingle: usize,
+    buf: &mut String,
+) -> Vec<u64> {
+    if shingle == 0 || spans.len() < shingle {
         return Vec::new();
     }
     // A shingle is its words joined by single spaces. Where the key holds them so (nothing
-    // trimmed between them: most shingles), that is a slice of the key. Each word's place
-    // is found once, and whether the next word follows it after a single space.
-    let spans: Vec<Range<usize>> = words.iter().map(|w| span_in(key, w)).collect();
-    let glued: Vec<bool> = spans
-        .windows(2)
-        .map(|pair| pair[1].start == pair[0].end + 1 && key.as_bytes()[pair[0].end] == b' ')
-        .collect();
-    let mut buf = String::new();
-    let mut out: Vec<u64> = (0..=words.len() - shingle)
-        .map(|first| {
-            let last = first + shingle - 1;
-            if glued[first..last].iter().all(|&g| g) {
-                return shingle_hash(&key.as_bytes()[spans[first].start..spans[last].end]);
+    // trimmed between them: most shingles), that is a slice of the key. A word is glued
+    // to the next if that follows it after a single space; a window is one slice if its
+    // words are glued, which a count of the unglued words before each place tells.
+    let bytes = key.as_bytes();
+    let glued = |i: usize| spans[i + 1].start == spans[i].end + 1 && bytes[spans[i].end] == b' ';
+    let mut out: Vec<u64> = Vec::with_capacity(spans.len() + 1 - shingle);
+    // Unglued joins among the window's first `shingle - 1` words.
+    let mut unglued = (0..shingle - 1).filter(|&i| !glued(i)).count();
+    for first in 0..=spans.len() - shingle {
+        let last = first + shingle - 1;
+        if first > 0 {
+            // The window moved on by a word: the join before it left, the one before its
+            // last word came in.
+            unglued -= usize::from(!glued(first - 1));
+            unglued += usize::from(!glued(last - 1));
+        }
+        if unglued == 0 {
+            out.push(shingle_hash(&bytes[spans[first].start..spans[last].end]));
+            continue;
+        }
+        buf.clear();
+        for (n, span) in spans[first..=last].iter().enumerate() {
+            if n > 0 {
+                buf.push(' ');
             }
-            buf.clear();
-            for (n, w) in words[first..=last].iter().enumerate() {
-                if n > 0 {
-                    buf.push(' ');
-                }
-                buf.push_str(w);
-            }
-            shingle_hash(buf.as_bytes())
-        })
-        .collect();
+            buf.push_str(&key[span.clone()]);
+        }
+        out.push(shingle_hash(buf.as_bytes()));
+    }
     out.sort_unstable();
     out.dedup();
     out
@@ -236,26 +270,33 @@ impl MinHasher {
             }
             return;
         }
-        let padded = self.low_multipliers.len();
-        let mut least = vec![u32::MAX; padded];
-        let mut first = vec![0u32; padded];
-        let mut tied = vec![0u32; padded];
-        least_low_halves(
-            &self.low_multipliers,
-            &self.low_offsets,
-            shingles,
-            &mut least,
-            &mut first,
-            &mut tied,
-        );
-        for (k, slot) in signature.iter_mut().enumerate() {
-            let value = if tied[k] != 0 {
-                self.least_hash(k, shingles)
-            } else {
-                self.hash(k, shingles[first[k] as usize])
-            };
-            *slot = (*slot).min(value);
+        // Working space each thread keeps: this runs once per paragraph.
+        thread_local! {
+            static LOW_HALVES: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
         }
+        let padded = self.low_multipliers.len();
+        LOW_HALVES.with_borrow_mut(|space| {
+            // Every value of all three is written before it is read.
+            space.resize(3 * padded, 0);
+            let (least, rest) = space.split_at_mut(padded);
+            let (first, tied) = rest.split_at_mut(padded);
+            least_low_halves(
+                &self.low_multipliers,
+                &self.low_offsets,
+                shingles,
+                least,
+                first,
+                tied,
+            );
+            for (k, slot) in signature.iter_mut().enumerate() {
+                let value = if tied[k] != 0 {
+                    self.least_hash(k, shingles)
+                } else {
+                    self.hash(k, shingles[first[k] as usize])
+                };
+                *slot = (*slot).min(value);
+            }
+        });
     }
 
     /// Permuted hash `k` of shingle `x`, rotated by 32 bits (the scheme's definition:
