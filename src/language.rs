@@ -11,7 +11,12 @@ use std::sync::{Mutex, OnceLock};
 
 /// A language's function words. Built once per language and process: every document
 /// (and every fixed-point pass) asks, and a set costs a few hundred allocations.
-type WordSet = FxHashSet<&'static str>;
+#[derive(Debug, Default)]
+struct WordSet {
+    words: FxHashSet<&'static str>,
+    /// Bytes of the longest: a longer word is none of them, without a lookup.
+    longest: usize,
+}
 
 /// Function words of one language.
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +39,10 @@ fn word_set(code: &'static str) -> Option<&'static WordSet> {
     }
     let list = stop_words::lookup(code)?;
     // Leaked on purpose: at most one set per shipped language, alive for the process.
-    let set: &'static WordSet = Box::leak(Box::new(list.iter().copied().collect()));
+    let set: &'static WordSet = Box::leak(Box::new(WordSet {
+        words: list.iter().copied().collect(),
+        longest: list.iter().map(|w| w.len()).max().unwrap_or(0),
+    }));
     sets.insert(code, set);
     Some(set)
 }
@@ -68,7 +76,19 @@ impl FunctionWords {
 
     /// Whether a lower-case word is a function word.
     pub fn contains(&self, lower_word: &str) -> bool {
-        self.words.contains(lower_word)
+        lower_word.len() <= self.words.longest && self.words.words.contains(lower_word)
+    }
+
+    /// Whether the list holds `word` as it is (the definition [`Self::contains`] and its
+    /// callers' shortcuts are tested against).
+    #[cfg(test)]
+    pub fn listed(&self, word: &str) -> bool {
+        self.words.words.contains(word)
+    }
+
+    /// Bytes of the longest function word: a word longer than that is none.
+    pub fn longest(&self) -> usize {
+        self.words.longest
     }
 
     /// Detects the language of `sample` (prose works best) and returns its function words.

@@ -109,8 +109,21 @@ struct BodyCounts {
 /// looks every character up in the Unicode tables: half of measuring a line).
 fn is_function_word(word: &str, function_words: &FunctionWords, lower: &mut String) -> bool {
     if word.is_ascii() {
+        // Lower-casing ASCII keeps the length: a word longer than every function word is
+        // none, whatever its case (most words of prose are checked no further).
+        if word.len() > function_words.longest() {
+            return false;
+        }
         if !word.bytes().any(|b| b.is_ascii_uppercase()) {
             return function_words.contains(word);
+        }
+        // Lower-cased on the stack: no allocation for a capitalised word.
+        let mut buffer = [0u8; 32];
+        if let Some(room) = buffer.get_mut(..word.len()) {
+            room.copy_from_slice(word.as_bytes());
+            room.make_ascii_lowercase();
+            // ASCII lower-cased is ASCII.
+            return std::str::from_utf8(room).is_ok_and(|l| function_words.contains(l));
         }
         lower.clear();
         lower.push_str(word);
@@ -226,6 +239,38 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// A word is a function word if its lower case is listed: whatever its case and
+        /// length (the longest listed words, words longer than any, longer than the
+        /// stack room for lower-casing, and non-ASCII ones).
+        #[test]
+        fn a_function_word_is_its_lower_case_listed(
+            word in proptest::sample::select(vec![
+                "the", "themselves", "yourselves", "themselvesx", "und", "über", "dass",
+                "nicht", "auch", "news", "x", "", "a", "internationalisationsprogramme",
+                "abcdefghijklmnopqrstuvwxyzabcdefghij", "İst", "ΚΑΙ", "και",
+            ]),
+            upper in proptest::collection::vec(any::<bool>(), 40),
+        ) {
+            let word: String = word
+                .chars()
+                .zip(upper.iter().chain(std::iter::repeat(&false)))
+                .map(|(c, &up)| if up { c.to_uppercase().collect::<String>() } else { c.to_string() })
+                .collect();
+            let lower_case: String = word.chars().flat_map(char::to_lowercase).collect();
+            for words in [
+                FunctionWords::english_fallback(),
+                FunctionWords::for_code("de").unwrap(),
+                FunctionWords::for_code("el").unwrap(),
+            ] {
+                let mut lower = String::new();
+                prop_assert_eq!(
+                    is_function_word(&word, &words, &mut lower),
+                    words.listed(&lower_case),
+                    "{}", word
+                );
+            }
+        }
+
         /// The byte-wise counts of an ASCII line are the character-wise counts.
         #[test]
         fn ascii_lines_count_as_any_line(
