@@ -141,10 +141,10 @@ fn shingles_of_spans(
     for first in 0..=spans.len() - shingle {
         let last = first + shingle - 1;
         if first > 0 {
-            // The window moved on by a word: the join before it left, the one before its
-            // last word came in.
-            unglued -= usize::from(!glued(first - 1));
+            // The window moved on by a word: the join before its last word came in, the
+            // one before it left (the same join when a shingle is one word: none is in).
             unglued += usize::from(!glued(last - 1));
+            unglued -= usize::from(!glued(first - 1));
         }
         if unglued == 0 {
             out.push(shingle_hash(&bytes[spans[first].start..spans[last].end]));
