@@ -417,20 +417,17 @@ fn shared_bands(
         })
         .sum();
     let items = numbers.total as usize + units.len();
-    let mut buffer: Vec<u32> = Vec::new();
-    SharedBands::find(layout, items, eligible, |visit| {
-        for (u, outcome) in units.iter().enumerate() {
-            let own =
-                OwnSignatures::read(Some(store), outcome.sketches, std::mem::take(&mut buffer))?;
-            for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
-                if let Some(signature) = own.paragraph(paragraph, min_words) {
-                    visit(numbers.of(u, p), ItemKind::Paragraph, signature);
-                }
+    // A part is a unit: its signatures are read together from the store.
+    SharedBands::find(layout, items, eligible, units.len(), |u, visit| {
+        let outcome = &units[u];
+        let own = OwnSignatures::read(Some(store), outcome.sketches, Vec::new())?;
+        for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
+            if let Some(signature) = own.paragraph(paragraph, min_words) {
+                visit(numbers.of(u, p), ItemKind::Paragraph, signature);
             }
-            if let Some(signature) = own.document() {
-                visit(numbers.total + u as u32, ItemKind::Document, signature);
-            }
-            buffer = own.values;
+        }
+        if let Some(signature) = own.document() {
+            visit(numbers.total + u as u32, ItemKind::Document, signature);
         }
         Ok(())
     })

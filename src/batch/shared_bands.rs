@@ -44,31 +44,39 @@ impl ItemKind {
     }
 }
 
-/// Calls its argument with every signature of the batch that may be indexed or looked up:
-/// (item number, kind, signature).
+/// Calls its argument with every signature of one part of the batch that may be indexed
+/// or looked up: (item number, kind, signature).
 pub type Visit<'a> = dyn FnMut(u32, ItemKind, &[u32]) + 'a;
 
+/// Parts of the batch read at once (on every thread) before their pairs join the rest:
+/// enough to keep the threads busy, few enough that their pairs take little room.
+const PARTS_AT_ONCE: usize = 1024;
+
 impl SharedBands {
-    /// Finds the shared bands of items numbered below `items`. `each` hands over every
-    /// signature (in any order) and is called once per group of bands; `expected` is how
-    /// many signatures it hands over (a sizing hint).
+    /// Finds the shared bands of items numbered below `items`. `each(part, visit)` hands
+    /// over the signatures of part `part` of `parts` (each signature in exactly one part,
+    /// in any order); parts are read in parallel, once per group of bands. `expected` is
+    /// how many signatures there are in all (a sizing hint).
     pub fn find(
         layout: Bands,
         items: usize,
         expected: usize,
-        each: impl FnMut(&mut Visit<'_>) -> Result<()>,
+        parts: usize,
+        each: impl Fn(usize, &mut Visit<'_>) -> Result<()> + Sync,
     ) -> Result<Self> {
-        Self::find_within(PAIRS_BUDGET, layout, items, expected, each)
+        Self::find_within(PAIRS_BUDGET, layout, items, expected, parts, each)
     }
 
     /// [`Self::find`] sorting at most `budget` bytes of pairs at once (unless one band
-    /// needs more).
+    /// needs more). The marks do not depend on the order pairs are found in: each band's
+    /// pairs are sorted before they are read.
     fn find_within(
         budget: usize,
         layout: Bands,
         items: usize,
         expected: usize,
-        mut each: impl FnMut(&mut Visit<'_>) -> Result<()>,
+        parts: usize,
+        each: impl Fn(usize, &mut Visit<'_>) -> Result<()> + Sync,
     ) -> Result<Self> {
         let mut shared = Self {
             bands: layout.bands,
@@ -81,13 +89,32 @@ impl SharedBands {
                 .clone()
                 .map(|_| Vec::with_capacity(expected))
                 .collect();
-            each(&mut |item, kind, signature| {
-                for (band, pairs) in group.clone().zip(pairs.iter_mut()) {
-                    if let Some(key) = layout.key(signature, band) {
-                        pairs.push((u64::from(key ^ kind.salt()) << 32) | u64::from(item));
+            for from in (0..parts).step_by(PARTS_AT_ONCE) {
+                let found: Vec<Vec<Vec<u64>>> = (from..(from + PARTS_AT_ONCE).min(parts))
+                    .into_par_iter()
+                    .fold(
+                        || Ok(vec![Vec::new(); group.len()]),
+                        |found: Result<Vec<Vec<u64>>>, part| {
+                            let mut found = found?;
+                            each(part, &mut |item, kind, signature| {
+                                for (band, pairs) in group.clone().zip(found.iter_mut()) {
+                                    if let Some(key) = layout.key(signature, band) {
+                                        pairs.push(
+                                            (u64::from(key ^ kind.salt()) << 32) | u64::from(item),
+                                        );
+                                    }
+                                }
+                            })?;
+                            Ok(found)
+                        },
+                    )
+                    .collect::<Result<_>>()?;
+                for part_pairs in found {
+                    for (pairs, more) in pairs.iter_mut().zip(part_pairs) {
+                        pairs.extend_from_slice(&more);
                     }
                 }
-            })?;
+            }
             pairs.par_iter_mut().for_each(|p| p.sort_unstable());
             for (band, pairs) in group.zip(&pairs) {
                 shared.mark_repeated_keys(band, pairs);
@@ -125,18 +152,19 @@ impl SharedBands {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
+    /// Marks found with each item a part of its own.
     fn find(layout: Bands, items: &[(u32, ItemKind, Vec<u32>)]) -> SharedBands {
-        let mut calls = 0;
-        let shared = SharedBands::find(layout, 10, 1, |visit| {
-            calls += 1;
-            for (item, kind, signature) in items {
-                visit(*item, *kind, signature);
-            }
+        let calls = AtomicUsize::new(0);
+        let shared = SharedBands::find(layout, 10, 1, items.len(), |part, visit| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            let (item, kind, signature) = &items[part];
+            visit(*item, *kind, signature);
             Ok(())
         })
         .unwrap();
-        assert!(calls >= 1);
+        assert!(calls.into_inner() >= items.len());
         shared
     }
 
@@ -184,15 +212,15 @@ mod tests {
     fn bands_are_taken_in_groups_when_there_are_many_pairs() {
         // Room for one band's pairs at a time: one band per pass, and the same marks.
         let layout = Bands { bands: 4, rows: 1 };
-        let mut passes = 0;
-        let shared = SharedBands::find_within(16, layout, 2, 2, |visit| {
-            passes += 1;
+        let passes = AtomicUsize::new(0);
+        let shared = SharedBands::find_within(16, layout, 2, 2, 1, |_, visit| {
+            passes.fetch_add(1, Ordering::Relaxed);
             visit(0, ItemKind::Paragraph, &[1, 2, 3, 4]);
             visit(1, ItemKind::Paragraph, &[1, 0, 3, 0]);
             Ok(())
         })
         .unwrap();
-        assert_eq!(passes, 4);
+        assert_eq!(passes.into_inner(), 4);
         let marked: Vec<bool> = (0..4).map(|b| shared.is_shared(1, b)).collect();
         assert_eq!(marked, [true, false, true, false]);
     }
