@@ -74,7 +74,9 @@ impl FunctionWords {
         words
     }
 
-    /// Whether a lower-case word is a function word.
+    /// Whether a lower-case word is a function word. Inlined: the crumb rules ask for
+    /// every word of every line.
+    #[inline]
     pub fn contains(&self, lower_word: &str) -> bool {
         lower_word.len() <= self.words.longest && self.words.words.contains(lower_word)
     }
@@ -87,6 +89,7 @@ impl FunctionWords {
     }
 
     /// Bytes of the longest function word: a word longer than that is none.
+    #[inline]
     pub fn longest(&self) -> usize {
         self.words.longest
     }
