@@ -494,7 +494,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             done += loaded.texts.len();
             match &loaded.records {
                 Some(records) => {
-                    let lines: Vec<Option<String>> = records
+                    let lines: Vec<Option<Vec<u8>>> = records
                         .par_iter()
                         .zip(finished.par_iter())
                         .map(|(record, (text, unit_rest))| {
@@ -503,12 +503,12 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                                 return None;
                             }
                             let mut line = record.with_text(&config.text_field, text);
-                            line.push('\n');
+                            line.push(b'\n');
                             Some(line)
                         })
                         .collect();
                     for line in lines.iter().flatten() {
-                        sink.write(line.as_bytes())?;
+                        sink.write(line)?;
                     }
                 }
                 None => {

@@ -20,11 +20,14 @@ pub struct Record {
 }
 
 impl Record {
-    /// The record as one JSON line (no newline) with its text replaced by `text`.
+    /// The record as one JSON line's bytes (UTF-8, no newline) with its text replaced by
+    /// `text`.
     ///
     /// Written field by field as serde_json writes an object (`{"k":v,...}`, compact), the
-    /// new text in place of the old, so the record's fields are not copied first.
-    pub fn with_text(&self, text_field: &str, text: &str) -> String {
+    /// new text in place of the old, so the record's fields are not copied first. Bytes,
+    /// not a `String`: they go straight to the output, and a `String` would check them
+    /// again for UTF-8 that serde_json wrote from strings.
+    pub fn with_text(&self, text_field: &str, text: &str) -> Vec<u8> {
         let mut out: Vec<u8> = Vec::with_capacity(text.len() + 64);
         let written = (|| -> serde_json::Result<()> {
             out.push(b'{');
@@ -46,7 +49,7 @@ impl Record {
         if let Err(e) = written {
             panic!("a parsed JSON object always serialises: {e}");
         }
-        String::from_utf8(out).unwrap_or_else(|e| panic!("serde_json writes UTF-8: {e}"))
+        out
     }
 }
 
@@ -123,7 +126,7 @@ mod tests {
         assert_eq!(records[0].text, "old");
         assert_eq!(
             records[0].with_text("text", "new"),
-            r#"{"id":7,"meta":{"score":1.50,"tags":["a"]},"text":"new","url":"u"}"#
+            br#"{"id":7,"meta":{"score":1.50,"tags":["a"]},"text":"new","url":"u"}"#
         );
     }
 
@@ -135,7 +138,7 @@ mod tests {
         fields.insert("text".into(), Value::String("new \"text\"\n".into()));
         assert_eq!(
             record.with_text("text", "new \"text\"\n"),
-            serde_json::to_string(&Value::Object(fields)).unwrap()
+            serde_json::to_vec(&Value::Object(fields)).unwrap()
         );
     }
 
