@@ -65,8 +65,8 @@ fn strip_marker(line: &str) -> (Option<ListMarker>, &str) {
 }
 
 /// Measures a line's content. Most lines are ASCII: they are split and counted byte by
-/// byte ([`ascii_counts`]), the same counts as the character-wise way
-/// ([`unicode_counts`]) in a fraction of its time (measuring lines was a sixth of a
+/// byte (`ascii_counts`), the same counts as the character-wise way
+/// (`unicode_counts`) in a fraction of its time (measuring lines was a sixth of a
 /// crumbs-and-exact run).
 pub fn measure<'t>(content: &'t str, function_words: &FunctionWords) -> LineShape<'t> {
     let (marker, rest) = strip_marker(content.trim());

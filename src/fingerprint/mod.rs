@@ -456,7 +456,7 @@ fn ascii_words_at_least(text: &str) -> u32 {
     ascii_words_up_to(text, u32::MAX)
 }
 
-/// Whether [`ascii_words_at_least`] of `text` exceeds `limit`, reading only as far as the
+/// Whether `ascii_words_at_least` of `text` exceeds `limit`, reading only as far as the
 /// word that exceeds it: a prose line is refused within its first words.
 pub fn ascii_words_exceed(text: &str, limit: u32) -> bool {
     limit < u32::MAX && ascii_words_up_to(text, limit + 1) > limit

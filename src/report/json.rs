@@ -232,7 +232,7 @@ impl DocumentReport {
 const DIFF_CONTEXT_WORDS: usize = 4;
 
 /// A word-level diff from `kept` to `removed`: `[-gone-]`, `{+new+}`, and unchanged runs
-/// of more than twice [`DIFF_CONTEXT_WORDS`] words shortened to their ends around `…`.
+/// of more than twice `DIFF_CONTEXT_WORDS` words shortened to their ends around `…`.
 pub fn word_diff(kept: &str, removed: &str) -> String {
     use similar::{ChangeTag, TextDiff};
     let diff = TextDiff::configure()
