@@ -14,7 +14,7 @@ use std::sync::{Mutex, OnceLock};
 #[derive(Debug, Default)]
 struct WordSet {
     words: FxHashSet<&'static str>,
-    /// Bytes of the longest: a longer word is none of them, without a lookup.
+    /// Bytes of the longest: a caller can refuse a longer word without a look-up.
     longest: usize,
 }
 
@@ -78,14 +78,7 @@ impl FunctionWords {
     /// every word of every line.
     #[inline]
     pub fn contains(&self, lower_word: &str) -> bool {
-        lower_word.len() <= self.words.longest && self.words.words.contains(lower_word)
-    }
-
-    /// Whether the list holds `word` as it is (the definition [`Self::contains`] and its
-    /// callers' shortcuts are tested against).
-    #[cfg(test)]
-    pub fn listed(&self, word: &str) -> bool {
-        self.words.words.contains(word)
+        self.words.words.contains(lower_word)
     }
 
     /// Bytes of the longest function word: a word longer than that is none.

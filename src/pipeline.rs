@@ -98,8 +98,9 @@ pub struct Cleaned {
     /// ISO 639-1 code of the function words used, and whether it was detected.
     pub language: &'static str,
     pub language_detected: bool,
-    /// Lines of the input.
-    pub lines: usize,
+    /// The input's lines (where each lies in it): their number for reports, the table
+    /// itself for a batch's whole-text signature, which would otherwise split them again.
+    pub input_lines: Vec<Line>,
     /// Bytes removed (line spans of removed lines, terminators included).
     pub bytes_removed: usize,
     /// Per line of the input: still in the clean text.
@@ -286,7 +287,7 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
         split: seg.split.unwrap_or(options.split),
         language: function_words.language,
         language_detected: function_words.detected,
-        lines: lines.len(),
+        input_lines: lines,
         bytes_removed,
         live,
         final_paragraphs,

@@ -77,26 +77,10 @@ pub fn segment(text: &str, lines: &[Line], live: &[bool], mode: SplitMode) -> Se
         other => other,
     };
 
-    // Sized once: the live text lines are the members, and a paragraph starts at each
-    // one (one paragraph per line) or at each one after a live blank line or none.
-    let mut members = 0;
-    let mut starts = 0;
-    let mut after_blank = true;
-    for (i, &blank) in blank.iter().enumerate() {
-        if !live[i] {
-            continue;
-        }
-        if !blank {
-            members += 1;
-            starts += usize::from(after_blank || !matches!(split, SplitMode::Blank));
-        }
-        after_blank = blank;
-    }
     let mut seg = Segmentation {
         split: Some(split),
-        member_lines: Vec::with_capacity(members),
-        paragraphs: Vec::with_capacity(starts),
-        gap_before: Vec::with_capacity(starts),
+        // Every member is a line: room for all of them at once.
+        member_lines: Vec::with_capacity(lines.len()),
         ..Segmentation::default()
     };
     // The last run of consecutive blank lines seen since the previous paragraph.
@@ -148,10 +132,6 @@ pub fn segment(text: &str, lines: &[Line], live: &[bool], mode: SplitMode) -> Se
     if let Some(p) = open.take() {
         close(&mut seg, p, gap_pending);
     }
-    debug_assert_eq!(
-        (seg.member_lines.len(), seg.paragraphs.len()),
-        (members, starts)
-    );
     let first_text = blank.iter().position(|b| !b).unwrap_or(lines.len());
     let last_text = blank
         .iter()

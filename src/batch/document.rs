@@ -22,23 +22,24 @@
 
 use super::cross::MIN_DOCUMENT_SHINGLES;
 use crate::dedup::NearOptions;
-use crate::fingerprint::minhash::{shingle_hash, shingle_word_spans, shingles, MinHasher};
+use crate::fingerprint::minhash::{push_shingle_hashes, shingle_word_spans, shingles, MinHasher};
 use crate::fingerprint::{normalise, normalise_into};
 use crate::pipeline::FinalParagraph;
-use crate::text::split_lines;
+use crate::text::Line;
 use std::ops::Range;
 
 /// The whole clean text's signature (see the module's documentation).
 pub fn document_signature(
     clean: &str,
     text: &str,
+    lines: &[Line],
     live: &[bool],
     paragraphs: &[FinalParagraph],
     near: &NearOptions,
 ) -> Option<Vec<u64>> {
     let hasher = MinHasher::new(near.signature_values);
     let budget = EDGE_BYTES_PER_WORD * near.shingle;
-    match from_paragraphs(text, live, paragraphs, near, &hasher, budget) {
+    match from_paragraphs(text, lines, live, paragraphs, near, &hasher, budget) {
         Decided::Signature(signature) => Some(signature),
         Decided::Undecided => from_whole_text(clean, near, &hasher),
     }
@@ -66,7 +67,7 @@ struct EdgeWords {
     /// The words, each followed by one space: a run of words is its shingle's text.
     text: String,
     /// Where each word lies in `text`.
-    spans: Vec<(usize, usize)>,
+    spans: Vec<Range<usize>>,
     /// Word indices where a left-out stretch lies just before: no shingle reaches across.
     breaks: Vec<usize>,
 }
@@ -94,13 +95,12 @@ impl EdgeWords {
     fn push_word(&mut self, word: &str) {
         let start = self.text.len();
         self.text.push_str(word);
-        self.spans.push((start, self.text.len()));
+        self.spans.push(start..self.text.len());
         self.text.push(' ');
     }
 
     fn word(&self, i: usize) -> &str {
-        let (start, end) = self.spans[i];
-        &self.text[start..end]
+        &self.text[self.spans[i].clone()]
     }
 
     fn clear(&mut self) {
@@ -116,17 +116,17 @@ impl EdgeWords {
     }
 
     /// The hashes of every run of `shingle` words that no break cuts (sorted, distinct).
-    fn shingles(&self, shingle: usize) -> Vec<u64> {
+    fn shingles(&self, shingle: usize, joined: &mut String) -> Vec<u64> {
         let mut out = Vec::new();
         let mut from = 0;
         for end in self.breaks.iter().copied().chain([self.spans.len()]) {
-            let stretch = &self.spans[from..end];
-            if stretch.len() >= shingle {
-                for window in stretch.windows(shingle) {
-                    let bytes = &self.text.as_bytes()[window[0].0..window[shingle - 1].1];
-                    out.push(shingle_hash(bytes));
-                }
-            }
+            push_shingle_hashes(
+                &self.text,
+                &self.spans[from..end],
+                shingle,
+                joined,
+                &mut out,
+            );
             from = end;
         }
         out.sort_unstable();
@@ -143,6 +143,7 @@ const EDGE_BYTES_PER_WORD: usize = 12;
 /// of a line normalised first when only its edge is wanted.
 fn from_paragraphs(
     text: &str,
+    lines: &[Line],
     live: &[bool],
     paragraphs: &[FinalParagraph],
     near: &NearOptions,
@@ -153,7 +154,6 @@ fn from_paragraphs(
     if shingle == 0 {
         return Decided::Undecided;
     }
-    let lines = split_lines(text);
     if lines.len() != live.len() {
         return Decided::Undecided;
     }
@@ -187,7 +187,7 @@ fn from_paragraphs(
         }
         signatures.push(&sketch.signature);
     }
-    let rest = words.shingles(shingle);
+    let rest = words.shingles(shingle, &mut scratch.key);
     if most.max(rest.len()) < MIN_DOCUMENT_SHINGLES {
         return Decided::Undecided;
     }
@@ -375,6 +375,7 @@ mod tests {
             let budget = [1, 2, 3, 5, 8, 13, EDGE_BYTES_PER_WORD * near.shingle][case % 7];
             match from_paragraphs(
                 &text,
+                &cleaned.input_lines,
                 &cleaned.live,
                 &cleaned.final_paragraphs,
                 &near,
@@ -391,6 +392,7 @@ mod tests {
                 document_signature(
                     &cleaned.text,
                     &text,
+                    &cleaned.input_lines,
                     &cleaned.live,
                     &cleaned.final_paragraphs,
                     &near

@@ -647,6 +647,7 @@ fn clean_unit(
         (Some(_), Some(near)) => document::document_signature(
             &cleaned.text,
             text,
+            &cleaned.input_lines,
             &cleaned.live,
             &cleaned.final_paragraphs,
             near,

@@ -265,7 +265,7 @@ mod tests {
                 let mut lower = String::new();
                 prop_assert_eq!(
                     is_function_word(&word, &words, &mut lower),
-                    words.listed(&lower_case),
+                    words.contains(&lower_case),
                     "{}", word
                 );
             }

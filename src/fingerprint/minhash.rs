@@ -34,20 +34,19 @@ pub fn shingle_word_spans(key: &str, spans: &mut Vec<Range<usize>>) {
         spans.reserve(memchr::memchr_iter(b' ', key.as_bytes()).count() + 1);
         ascii_shingle_words(key, spans);
     } else {
-        let mut words = Vec::new();
-        any_shingle_words(key, &mut words);
-        spans.extend(words.into_iter().map(|w| span_in(key, w)));
+        any_shingle_words(key, spans);
     }
 }
 
-/// [`shingle_words`] of any key, character by character.
-fn any_shingle_words<'k>(key: &'k str, words: &mut Vec<&'k str>) {
+/// [`shingle_words`] of any key, character by character (their places in it).
+fn any_shingle_words(key: &str, spans: &mut Vec<Range<usize>>) {
+    let mut push = |word: &str| spans.push(span_in(key, word));
     for token in key.split(' ') {
         if token.is_ascii() {
             // No unspaced script, and ASCII letters and digits are all the alphanumerics.
             let token = token.trim_matches(|c: char| !c.is_ascii_alphanumeric());
             if !token.is_empty() {
-                words.push(token);
+                push(token);
             }
             continue;
         }
@@ -60,20 +59,20 @@ fn any_shingle_words<'k>(key: &'k str, words: &mut Vec<&'k str>) {
             for (i, c) in token.char_indices() {
                 if crate::text::is_unspaced_script(c) || !c.is_alphanumeric() {
                     if let Some(start) = run_start.take() {
-                        words.push(&token[start..i]);
+                        push(&token[start..i]);
                     }
                     if crate::text::is_unspaced_script(c) {
-                        words.push(&token[i..i + c.len_utf8()]);
+                        push(&token[i..i + c.len_utf8()]);
                     }
                 } else if run_start.is_none() {
                     run_start = Some(i);
                 }
             }
             if let Some(start) = run_start {
-                words.push(&token[start..]);
+                push(&token[start..]);
             }
         } else {
-            words.push(token);
+            push(token);
         }
     }
 }
@@ -101,7 +100,7 @@ fn span_in(key: &str, word: &str) -> Range<usize> {
 }
 
 /// The hash of one shingle, given as its words joined by single spaces.
-pub fn shingle_hash(joined: &[u8]) -> u64 {
+fn shingle_hash(joined: &[u8]) -> u64 {
     xxh3_64_with_seed(joined, SHINGLE_SEED)
 }
 
@@ -114,20 +113,26 @@ pub fn shingles(key: &str, shingle: usize) -> Vec<u64> {
     }
     SCRATCH.with_borrow_mut(|(spans, joined)| {
         shingle_word_spans(key, spans);
-        shingles_of_spans(key, spans, shingle, joined)
+        let mut out = Vec::new();
+        push_shingle_hashes(key, spans, shingle, joined, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
     })
 }
 
-/// [`shingles`] of a key whose words lie at `spans`; `buf` is room to join a shingle's
-/// words in.
-fn shingles_of_spans(
+/// Appends to `out` the hash of every run of `shingle` consecutive words of `key` (its
+/// words lie at `spans`), in order, repeats kept; `buf` is room to join a shingle's words
+/// in. Nothing for fewer words than a shingle.
+pub fn push_shingle_hashes(
     key: &str,
     spans: &[Range<usize>],
     shingle: usize,
     buf: &mut String,
-) -> Vec<u64> {
+    out: &mut Vec<u64>,
+) {
     if shingle == 0 || spans.len() < shingle {
-        return Vec::new();
+        return;
     }
     // A shingle is its words joined by single spaces. Where the key holds them so (nothing
     // trimmed between them: most shingles), that is a slice of the key. A word is glued
@@ -135,7 +140,7 @@ fn shingles_of_spans(
     // words are glued, which a count of the unglued words before each place tells.
     let bytes = key.as_bytes();
     let glued = |i: usize| spans[i + 1].start == spans[i].end + 1 && bytes[spans[i].end] == b' ';
-    let mut out: Vec<u64> = Vec::with_capacity(spans.len() + 1 - shingle);
+    out.reserve(spans.len() + 1 - shingle);
     // Unglued joins among the window's first `shingle - 1` words.
     let mut unglued = (0..shingle - 1).filter(|&i| !glued(i)).count();
     for first in 0..=spans.len() - shingle {
@@ -159,9 +164,6 @@ fn shingles_of_spans(
         }
         out.push(shingle_hash(buf.as_bytes()));
     }
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// The permutations of a MinHash scheme: `h_k(x) = a_k·x + b_k (mod 2^64)` with odd `a_k`,
@@ -435,6 +437,7 @@ mod tests {
         fn ascii_words_are_the_character_path_words(key in key_text(true)) {
             let mut by_chars = Vec::new();
             any_shingle_words(&key, &mut by_chars);
+            let by_chars: Vec<&str> = by_chars.into_iter().map(|span| &key[span]).collect();
             prop_assert_eq!(shingle_words(&key), by_chars);
         }
 

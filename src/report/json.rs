@@ -190,7 +190,7 @@ impl DocumentReport {
             split: cleaned.split,
             language: cleaned.language,
             language_detected: cleaned.language_detected,
-            lines_in: cleaned.lines,
+            lines_in: cleaned.input_lines.len(),
             bytes_in: text.len(),
             bytes_out: cleaned.text.len(),
             paragraphs_in: cleaned.paragraphs_in,
