@@ -634,3 +634,60 @@ fn walkdir_files(root: &Path) -> Vec<String> {
     }
     out
 }
+
+/// A JSONL corpus of several 8 MB chunks (read ahead on a thread of their own while the
+/// one before is cleaned) comes out whole and in order, the same with one worker thread
+/// as with two, and its duplicates are found across chunks. (Exact duplicates only: the
+/// `prose` paragraphs of distant numbers are near duplicates of each other.)
+#[test]
+#[ignore = "stress: a 20 MB corpus"]
+fn corpus_of_several_chunks_same_for_any_number_of_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut corpus = String::new();
+    let mut records = 0;
+    while corpus.len() < 20 << 20 {
+        // Every page repeats one of the first 400 paragraphs: most of those repeats are
+        // in a later chunk than their first copy.
+        let body = page(&[records % 400 + 1, records + 1000]);
+        corpus.push_str(&format!(
+            "{{\"id\":{records},\"text\":{}}}\n",
+            serde_json::to_string(&body).unwrap()
+        ));
+        records += 1;
+    }
+    write(&dir.path().join("corpus.jsonl"), corpus);
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = format!("out{jobs}.jsonl");
+        unscrape()
+            .current_dir(dir.path())
+            .args([
+                "clean",
+                "corpus.jsonl",
+                "--no-template",
+                "--no-near",
+                "-o",
+                &out,
+            ])
+            .args(["--jobs", jobs])
+            .timeout(std::time::Duration::from_secs(300))
+            .assert()
+            .success();
+        outputs.push(read(dir.path().join(&out)));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let lines: Vec<serde_json::Value> = outputs[0]
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), records);
+    let repeated = prose(1);
+    for (n, record) in lines.iter().enumerate() {
+        assert_eq!(record["id"], n);
+        let text = record["text"].as_str().unwrap();
+        // The shared paragraph stays only in its first page.
+        assert_eq!(text.contains(&repeated), n == 0, "record {n}");
+        assert!(text.contains(&prose(n + 1000)), "record {n}");
+    }
+}
