@@ -2,7 +2,7 @@
 //! last, reading like navigation entries (few words, no sentence punctuation, few function
 //! words). A list inside the article, or a list of full references, is content.
 
-use super::shape::{LineShape, ListMarker};
+use super::shape::{function_ratio, LineShape, ListMarker, ProseCounts};
 
 /// Most words a menu entry has.
 const MAX_ITEM_WORDS: usize = 6;
@@ -40,10 +40,15 @@ pub fn is_list_item(shape: &LineShape<'_>) -> bool {
 /// function words. Lines before the first and after the last such line are the page's
 /// top and bottom, where menus live.
 pub fn is_prose(shape: &LineShape<'_>, function_words_known: bool) -> bool {
+    is_prose_counts(&ProseCounts::from(shape), function_words_known)
+}
+
+/// [`is_prose`] by a text's counts.
+pub fn is_prose_counts(counts: &ProseCounts, function_words_known: bool) -> bool {
     is_prose_text(
-        shape.words,
-        shape.function_ratio(),
-        shape.ends_sentence,
+        counts.words,
+        function_ratio(counts.function_words, counts.words),
+        counts.ends_sentence,
         function_words_known,
     )
 }

@@ -20,7 +20,7 @@ use crate::language::FunctionWords;
 use crate::text::Line;
 use regex::Regex;
 use serde::Serialize;
-use shape::{measure, LineShape};
+use shape::{measure, JoinedLines, LineShape, ProseCounts};
 pub use verdicts::LineVerdicts;
 use verdicts::Verdict;
 
@@ -522,26 +522,33 @@ fn blocks(
     // List items in the block, and how many of them end like sentences.
     let mut items = (0usize, 0usize);
     let mut out = Vec::new();
+    // The block's lines joined with spaces, and their counts from their shapes (the
+    // joined text is measured only when those cannot tell).
     let mut joined = String::new();
+    let mut joined_lines = JoinedLines::default();
     let mut current: Option<body::BlockShape> = None;
     let mut close = |current: &mut Option<body::BlockShape>,
                      joined: &mut String,
+                     joined_lines: &mut JoinedLines,
                      items: &mut (usize, usize)| {
         if let Some(mut block) = current.take() {
             if !block.prose {
-                let shape = measure(joined, function_words);
-                block.words = shape.words;
+                let counts = joined_lines
+                    .counts(joined)
+                    .unwrap_or_else(|| ProseCounts::from(&measure(joined, function_words)));
+                block.words = counts.words;
                 // Wrapped prose has long lines; a block of one-label lines (an indented
                 // menu) joined together can read like a long sentence, but is not one;
                 // nor is a list whose items are not sentences (related headlines).
                 let headline_list = items.0 == block.lines && items.1 * 2 < items.0;
-                block.prose = menu::is_prose(&shape, function_words.detected)
-                    && shape.words >= MIN_WORDS_PER_BLOCK_LINE * block.lines
+                block.prose = menu::is_prose_counts(&counts, function_words.detected)
+                    && counts.words >= MIN_WORDS_PER_BLOCK_LINE * block.lines
                     && !headline_list;
             }
             out.push(block);
         }
         joined.clear();
+        joined_lines.clear();
         *items = (0, 0);
     };
     for (i, line) in lines.iter().enumerate() {
@@ -549,11 +556,11 @@ fn blocks(
             continue;
         }
         if line.is_blank(text) {
-            close(&mut current, &mut joined, &mut items);
+            close(&mut current, &mut joined, &mut joined_lines, &mut items);
             continue;
         }
         if per_line {
-            close(&mut current, &mut joined, &mut items);
+            close(&mut current, &mut joined, &mut joined_lines, &mut items);
         }
         let content = line.content(text);
         // A live line that is not blank is judged unless it is over the cap; a line over
@@ -582,6 +589,7 @@ fn blocks(
                 items.0 += 1;
                 items.1 += usize::from(shape.ends_sentence);
             }
+            joined_lines.push(shape);
         }
         if over_cap {
             block.prose = true;
@@ -591,7 +599,7 @@ fn blocks(
             joined.push(' ');
         }
     }
-    close(&mut current, &mut joined, &mut items);
+    close(&mut current, &mut joined, &mut joined_lines, &mut items);
     out
 }
 
