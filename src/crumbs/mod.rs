@@ -428,12 +428,13 @@ pub fn find_crumbs<'t>(
                         )
                 })
                 .map(|((i, _), _)| *i);
-            for (k, (i, shape)) in judged.iter().enumerate() {
+            // Only the lines after the body are asked whether they are kept.
+            for (k, (i, shape)) in judged.iter().enumerate().filter(|(_, (i, _))| *i > last) {
                 let past_boundary = boundary.is_some_and(|b| *i > b);
                 let keep = nav::is_dateline(shape.body)
                     || nav::is_byline(shape.body)
                     || (!past_boundary && is_furniture(shape, known));
-                if *i > last && !keep {
+                if !keep {
                     mark(k..k + 1, CrumbRule::AfterBody, &mut rules);
                 }
             }
