@@ -23,19 +23,26 @@ impl Deref for LowercaseText {
 
 /// What `str::to_lowercase` gives.
 ///
-/// unscrape patch: ASCII characters are lower-cased byte by byte and the others one by
-/// one. `str::to_lowercase` maps every character on its own except the capital sigma,
-/// whose lower case depends on its neighbours: text holding one goes the standard way.
+/// unscrape patch: each run of ASCII characters is copied and lower-cased at once, the
+/// other characters one by one. `str::to_lowercase` maps every character on its own except
+/// the capital sigma, whose lower case depends on its neighbours: text holding one goes
+/// the standard way.
 fn lowercase(text: &str) -> String {
     if text.contains('Σ') {
         return text.to_lowercase();
     }
     let mut lower = String::with_capacity(text.len());
-    for ch in text.chars() {
-        if ch.is_ascii() {
-            lower.push(ch.to_ascii_lowercase());
-        } else {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let start = lower.len();
+        lower.push_str(&rest[..ascii]);
+        lower[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let mut chars = rest.chars();
+        if let Some(ch) = chars.next() {
             lower.extend(ch.to_lowercase());
+            rest = chars.as_str();
         }
     }
     lower
