@@ -34,7 +34,10 @@ fn lowercase(text: &str) -> String {
     let mut lower = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
-        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
         let start = lower.len();
         lower.push_str(&rest[..ascii]);
         lower[start..].make_ascii_lowercase();
