@@ -18,7 +18,7 @@ use anyhow::Result;
 use std::io::{BufRead, BufReader, Read};
 
 /// Bytes of corpus lines per chunk.
-pub const CHUNK_BYTES: usize = 8 << 20;
+pub const CHUNK_BYTES: usize = 4 << 20;
 
 /// A run of a document's units as decoded text.
 pub struct Loaded {
@@ -146,7 +146,7 @@ struct RawChunk {
 /// Streams a UTF-8 corpus in chunks of whole lines.
 ///
 /// A reader thread reads, checks and hands over the next chunk while this thread parses
-/// and processes the current one: reading and checking are serial (≈ 12 ms per 8 MB
+/// and processes the current one: reading and checking are serial (≈ 6 ms per 4 MB
 /// chunk), and would otherwise leave every other core idle three times per chunk of a
 /// batch (template counting, cleaning, writing). The reader does no rayon work, so it
 /// cannot wait on a pool whose threads wait on it. Chunks reach `each` in file order, and

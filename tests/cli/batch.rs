@@ -635,7 +635,7 @@ fn walkdir_files(root: &Path) -> Vec<String> {
     out
 }
 
-/// A JSONL corpus of several 8 MB chunks (read ahead on a thread of their own while the
+/// A JSONL corpus of several 4 MB chunks (read ahead on a thread of their own while the
 /// one before is cleaned) comes out whole and in order, the same with one worker thread
 /// as with two, and its duplicates are found across chunks. (Exact duplicates only: the
 /// `prose` paragraphs of distant numbers are near duplicates of each other.)
