@@ -20,7 +20,7 @@ use crate::language::FunctionWords;
 use crate::text::Line;
 use regex::Regex;
 use serde::Serialize;
-use shape::{measure, JoinedLines, LineShape, ProseCounts};
+use shape::{measure, JoinedLines, LineShape};
 pub use verdicts::LineVerdicts;
 use verdicts::Verdict;
 
@@ -523,20 +523,15 @@ fn blocks(
     // List items in the block, and how many of them end like sentences.
     let mut items = (0usize, 0usize);
     let mut out = Vec::new();
-    // The block's lines joined with spaces, and their counts from their shapes (the
-    // joined text is measured only when those cannot tell).
-    let mut joined = String::new();
-    let mut joined_lines = JoinedLines::default();
+    // The block's lines joined with spaces.
+    let mut joined = JoinedLines::default();
     let mut current: Option<body::BlockShape> = None;
     let mut close = |current: &mut Option<body::BlockShape>,
-                     joined: &mut String,
-                     joined_lines: &mut JoinedLines,
+                     joined: &mut JoinedLines,
                      items: &mut (usize, usize)| {
         if let Some(mut block) = current.take() {
             if !block.prose {
-                let counts = joined_lines
-                    .counts(joined)
-                    .unwrap_or_else(|| ProseCounts::from(&measure(joined, function_words)));
+                let counts = joined.counts(function_words);
                 block.words = counts.words;
                 // Wrapped prose has long lines; a block of one-label lines (an indented
                 // menu) joined together can read like a long sentence, but is not one;
@@ -549,7 +544,6 @@ fn blocks(
             out.push(block);
         }
         joined.clear();
-        joined_lines.clear();
         *items = (0, 0);
     };
     for (i, line) in lines.iter().enumerate() {
@@ -557,17 +551,16 @@ fn blocks(
             continue;
         }
         if line.is_blank(text) {
-            close(&mut current, &mut joined, &mut joined_lines, &mut items);
+            close(&mut current, &mut joined, &mut items);
             continue;
         }
         if per_line {
-            close(&mut current, &mut joined, &mut joined_lines, &mut items);
+            close(&mut current, &mut joined, &mut items);
         }
         let content = line.content(text);
         // A live line that is not blank is judged unless it is over the cap; a line over
         // the cap is content: its block is prose, and is not copied.
         let judged_at = judged.binary_search_by_key(&i, |(j, _)| *j);
-        let over_cap = judged_at.is_err();
         let block = current.get_or_insert(body::BlockShape {
             first_line: i,
             last_line: i,
@@ -590,17 +583,17 @@ fn blocks(
                 items.0 += 1;
                 items.1 += usize::from(shape.ends_sentence);
             }
-            joined_lines.push(shape);
         }
-        if over_cap {
-            block.prose = true;
-            block.words += content.len() / 6;
-        } else if !block.prose {
-            joined.push_str(content);
-            joined.push(' ');
+        match judged_at {
+            Ok(k) if !block.prose => joined.push(content, &judged[k].1),
+            Ok(_) => {}
+            Err(_) => {
+                block.prose = true;
+                block.words += content.len() / 6;
+            }
         }
     }
-    close(&mut current, &mut joined, &mut joined_lines, &mut items);
+    close(&mut current, &mut joined, &mut items);
     out
 }
 

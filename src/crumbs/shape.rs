@@ -71,9 +71,9 @@ impl From<&LineShape<'_>> for ProseCounts {
     }
 }
 
-/// The [`ProseCounts`] of lines joined with spaces (as body detection joins a block's
-/// lines), worked out from the lines' own shapes instead of measuring the joined text:
-/// that measuring was as costly as measuring every line.
+/// Lines joined with spaces (as body detection joins a block's lines) and their
+/// [`ProseCounts`], worked out from the lines' own shapes instead of measuring the joined
+/// text: that measuring was as costly as measuring every line.
 ///
 /// The same counts as [`measure`] on the joined text (property-tested), because:
 /// - words and function words are counted token by token, and joining with spaces keeps
@@ -83,10 +83,11 @@ impl From<&LineShape<'_>> for ProseCounts {
 ///   words, while in the joined text only a marker at its start (read there) is left out;
 ///   no function word is a number;
 /// - the joined text ends where its last line's body ends when that body, less its closing
-///   quotes, is not empty. Otherwise [`JoinedLines::counts`] gives up and the joined text
-///   must be measured.
+///   quotes, is not empty. Otherwise the joined text is measured.
 #[derive(Debug, Default)]
 pub struct JoinedLines {
+    /// The lines, each followed by a space.
+    text: String,
     words: usize,
     function_words: usize,
     /// Whether the last line pushed ends like a sentence, if the joined text ends as it does.
@@ -94,19 +95,28 @@ pub struct JoinedLines {
 }
 
 impl JoinedLines {
-    /// Adds the next line, by its shape.
-    pub fn push(&mut self, shape: &LineShape<'_>) {
+    /// Adds the next line: its content and its shape (measured with the function words
+    /// [`JoinedLines::counts`] will be given).
+    pub fn push(&mut self, content: &str, shape: &LineShape<'_>) {
+        self.text.push_str(content);
+        self.text.push(' ');
         self.words += shape.words + usize::from(shape.marker == Some(ListMarker::Numbered));
         self.function_words += shape.function_words;
         let tail = shape.body.trim_end_matches(CLOSERS);
         self.last_ends_sentence = (!tail.is_empty()).then_some(shape.ends_sentence);
     }
 
-    /// The counts of `joined`: the lines pushed, each followed by a space. `None` when
-    /// they cannot be told from the lines' shapes.
-    pub fn counts(&self, joined: &str) -> Option<ProseCounts> {
+    /// The counts of the joined lines: from their shapes, or by measuring the joined text
+    /// when the shapes cannot tell.
+    pub fn counts(&self, function_words: &FunctionWords) -> ProseCounts {
+        self.counts_from_lines()
+            .unwrap_or_else(|| ProseCounts::from(&measure(&self.text, function_words)))
+    }
+
+    /// The counts of the joined lines from their shapes, if those tell.
+    fn counts_from_lines(&self) -> Option<ProseCounts> {
         let ends_sentence = self.last_ends_sentence?;
-        let (marker, _) = strip_marker(joined.trim());
+        let (marker, _) = strip_marker(self.text.trim());
         Some(ProseCounts {
             // Never short: a marker read at the start was counted in the first line.
             words: self
@@ -117,9 +127,12 @@ impl JoinedLines {
         })
     }
 
-    /// Starts again, for the next block.
+    /// Starts again, for the next block (keeping the text's room).
     pub fn clear(&mut self) {
-        *self = Self::default();
+        self.text.clear();
+        self.words = 0;
+        self.function_words = 0;
+        self.last_ends_sentence = None;
     }
 }
 
@@ -425,16 +438,15 @@ mod tests {
             ),
         ) {
             for words in [FunctionWords::english_fallback(), FunctionWords::for_code("de").unwrap()] {
-                let mut joined_lines = JoinedLines::default();
-                let mut joined = String::new();
+                let mut joined = JoinedLines::default();
                 for line in &lines {
-                    joined_lines.push(&measure(line, &words));
-                    joined.push_str(line);
-                    joined.push(' ');
+                    joined.push(line, &measure(line, &words));
                 }
-                if let Some(counts) = joined_lines.counts(&joined) {
-                    prop_assert_eq!(counts, ProseCounts::from(&measure(&joined, &words)), "{:?}", lines);
+                let measured = ProseCounts::from(&measure(&joined.text, &words));
+                if let Some(counts) = joined.counts_from_lines() {
+                    prop_assert_eq!(counts, measured, "{:?}", lines);
                 }
+                prop_assert_eq!(joined.counts(&words), measured);
             }
         }
     }
@@ -475,16 +487,13 @@ mod tests {
             &["- Home", "- News", "- Sport"],
             &["**Related:** the story of the week", "“A quote,” she said."],
         ] {
-            let mut joined_lines = JoinedLines::default();
-            let mut joined = String::new();
+            let mut joined = JoinedLines::default();
             for line in block {
-                joined_lines.push(&measure(line, &english));
-                joined.push_str(line);
-                joined.push(' ');
+                joined.push(line, &measure(line, &english));
             }
             assert_eq!(
-                joined_lines.counts(&joined),
-                Some(ProseCounts::from(&measure(&joined, &english))),
+                joined.counts_from_lines(),
+                Some(ProseCounts::from(&measure(&joined.text, &english))),
                 "{block:?}"
             );
         }
