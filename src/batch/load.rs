@@ -223,9 +223,10 @@ fn read_chunks(
     chunks: &std::sync::mpsc::SyncSender<RawChunk>,
     recycled: &std::sync::mpsc::Receiver<String>,
 ) -> Result<Ending> {
-    let mut offset = 0usize; // bytes of the file before the chunk
-    let mut next_line = 1usize; // line number of the chunk's first line
-                                // Bytes read past the chunk's last line end: the start of the next chunk.
+    // Bytes of the file before the chunk, and the line number of its first line.
+    let mut offset = 0usize;
+    let mut next_line = 1usize;
+    // Bytes read past the chunk's last line end: the start of the next chunk.
     let mut carry: Vec<u8> = Vec::new();
     let mut at_end = false;
     loop {
