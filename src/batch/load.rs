@@ -135,10 +135,11 @@ fn stream_error(e: std::io::Error, doc: &InputDoc) -> anyhow::Error {
 /// A chunk of a streamed corpus as read: whole lines, checked for NUL bytes and UTF-8,
 /// not yet parsed.
 struct RawChunk {
-    /// The chunk's bytes; a leading byte-order mark (first chunk only) is kept here and
-    /// skipped through `body_start`, so the buffer can be reused as it is.
+    /// The chunk's bytes, kept whole so the buffer can be reused as it is.
     text: String,
-    body_start: usize,
+    /// Its lines: without a leading byte-order mark (first chunk only) and the last line
+    /// end (a chunk ends with one, or with the file).
+    body: std::ops::Range<usize>,
     /// Line number of the chunk's first line in the file.
     first_line: usize,
 }
@@ -172,14 +173,11 @@ fn stream_corpus(
             let mut first_unit = 0usize;
             let mut bom = None;
             for chunk in &arrivals {
-                if chunk.body_start > 0 {
+                if chunk.body.start > 0 {
                     bom = Some(Bom::Utf8);
                 }
-                let body = &chunk.text[chunk.body_start..];
-                // A chunk ends with a line end (or the file): its last split piece is empty.
-                let body = body.strip_suffix('\n').unwrap_or(body);
                 let mut records = jsonl::parse_lines(
-                    body,
+                    &chunk.text[chunk.body.clone()],
                     chunk.first_line,
                     &config.text_field,
                     &config.id_field,
@@ -284,15 +282,13 @@ fn read_chunks(
             byte_offset: offset + e.utf8_error().valid_up_to(),
         })?;
         let first_line = next_line;
-        let body = text[body_start..]
-            .strip_suffix('\n')
-            .unwrap_or(&text[body_start..]);
-        next_line += memchr::memchr_iter(b'\n', body.as_bytes()).count() + 1;
+        let body_end = text.len() - usize::from(text.ends_with('\n'));
+        next_line += memchr::memchr_iter(b'\n', &text.as_bytes()[body_start..body_end]).count() + 1;
         offset += text.len();
         if chunks
             .send(RawChunk {
                 text,
-                body_start,
+                body: body_start..body_end,
                 first_line,
             })
             .is_err()
@@ -463,12 +459,7 @@ mod tests {
     #[test]
     fn a_processing_error_stops_the_reader() {
         let line = b"{\"text\":\"abc\"}\n";
-        let bytes: Vec<u8> = line
-            .iter()
-            .copied()
-            .cycle()
-            .take(line.len() * 10_000)
-            .collect();
+        let bytes = line.repeat(10_000);
         let taken = std::sync::atomic::AtomicUsize::new(0);
         let reader = Counted {
             inner: small_reads(&bytes),
@@ -496,12 +487,7 @@ mod tests {
     fn one_worker_thread_is_enough() {
         use rayon::prelude::*;
         let line = b"{\"text\":\"a b c\"}\n";
-        let bytes: Vec<u8> = line
-            .iter()
-            .copied()
-            .cycle()
-            .take(line.len() * 2_000)
-            .collect();
+        let bytes = line.repeat(2_000);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
