@@ -10,6 +10,7 @@ use crate::dedup::{
 use crate::input::decode::{DecodeOptions, EncodingChoice};
 use crate::input::sources::SourceOptions;
 use crate::input::Source;
+use crate::language::{FunctionWords, LanguageChoice};
 use crate::pipeline::CleanOptions;
 use crate::report::ReportFormat;
 use crate::segment::SplitMode;
@@ -214,6 +215,17 @@ pub struct CommonArgs {
     #[arg(long, help_heading = "Cleaning")]
     pub no_near: bool,
 
+    /// Language of the documents, whose function words tell the crumb rules prose from
+    /// navigation: `auto` detects it per document; a code (en, de, fr, es, ...; see README)
+    /// is used for every document without detecting: faster, for a corpus in one language.
+    #[arg(
+        long,
+        value_name = "CODE",
+        default_value = "auto",
+        help_heading = "Cleaning"
+    )]
+    pub language: String,
+
     /// Which copy of a repeated paragraph stays: the first in input order, or the longest.
     #[arg(long, value_enum, default_value_t = KeepArg::First, help_heading = "Cleaning")]
     pub keep: KeepArg,
@@ -353,6 +365,17 @@ impl Cli {
                 anyhow!("unknown encoding {label:?}; use a WHATWG label such as utf-8, windows-1252, iso-8859-15, or `detect`")
             })?,
         };
+        let language = if common.language.eq_ignore_ascii_case("auto") {
+            None
+        } else {
+            Some(FunctionWords::given(&common.language).ok_or_else(|| {
+                anyhow!(
+                    "unknown --language {:?}; use auto or one of: {}",
+                    common.language,
+                    FunctionWords::codes().join(", ")
+                )
+            })?)
+        };
         if common.max_line_chars == 0 {
             bail!("--max-line-chars must be at least 1");
         }
@@ -460,8 +483,14 @@ impl Cli {
                         KeepArg::Longest => KeepRule::Longest,
                     },
                 },
-                // Crumb rules and reports are the only readers of the language.
-                detect_language: !common.no_crumbs || common.report.is_some() || common.stats,
+                language: match language {
+                    Some(words) => LanguageChoice::Given(words),
+                    // Crumb rules and reports are the only readers of the language.
+                    None if !common.no_crumbs || common.report.is_some() || common.stats => {
+                        LanguageChoice::Detect
+                    }
+                    None => LanguageChoice::Unused,
+                },
             },
         };
         let clean = config.clean.clone();
@@ -565,6 +594,39 @@ mod tests {
         }
         assert!(config(&["unscrape", "clean", "a", "--shingle", "0"]).is_err());
         assert!(config(&["unscrape", "clean", "a", "--jobs", "0"]).is_err());
+        let err = config(&["unscrape", "clean", "a", "--language", "xx"]).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown --language \"xx\""),
+            "{err}"
+        );
+        assert!(err.to_string().contains("en, es"), "{err}");
+    }
+
+    #[test]
+    fn language_is_detected_given_or_unused() {
+        let language = |args: &[&str]| {
+            let mut all = vec!["unscrape", "clean", "a"];
+            all.extend_from_slice(args);
+            config(&all).unwrap().clean.language
+        };
+        assert!(matches!(language(&[]), LanguageChoice::Detect));
+        assert!(matches!(
+            language(&["--language", "AUTO"]),
+            LanguageChoice::Detect
+        ));
+        assert!(matches!(
+            language(&["--language", "fr"]),
+            LanguageChoice::Given(words) if words.language == "fr"
+        ));
+        assert!(matches!(language(&["--no-crumbs"]), LanguageChoice::Unused));
+        assert!(matches!(
+            language(&["--no-crumbs", "--stats"]),
+            LanguageChoice::Detect
+        ));
+        assert!(matches!(
+            language(&["--no-crumbs", "--language", "de"]),
+            LanguageChoice::Given(_)
+        ));
     }
 
     #[test]

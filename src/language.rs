@@ -18,14 +18,35 @@ struct WordSet {
     longest: usize,
 }
 
+/// Where a document's function words come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LanguageSource {
+    /// Detected from the document's prose.
+    Detected,
+    /// Given by the user (`--language`): nothing was detected.
+    Given,
+    /// English, because the language could not be told, has no list, or nobody asked.
+    Fallback,
+}
+
 /// Function words of one language.
 #[derive(Debug, Clone, Copy)]
 pub struct FunctionWords {
     /// ISO 639-1 code of the language the words are for.
     pub language: &'static str,
-    /// Whether the language was detected (false: the English fallback was used).
-    pub detected: bool,
+    pub source: LanguageSource,
     words: &'static WordSet,
+}
+
+/// How each document's language is settled.
+#[derive(Debug, Clone, Copy)]
+pub enum LanguageChoice {
+    /// Detected per document from its prose (the default).
+    Detect,
+    /// The same for every document: no detection (a corpus in one known language).
+    Given(FunctionWords),
+    /// Not needed (no crumb rules, no report): the English fallback, without detecting.
+    Unused,
 }
 
 /// The word set of a language code, built on first use and kept for the process.
@@ -54,24 +75,48 @@ fn no_words() -> &'static WordSet {
 }
 
 impl FunctionWords {
-    /// The function words of the language with this ISO 639-1 code, if a list ships for it.
+    /// The function words of the language with this ISO 639-1 code, if a list ships for
+    /// it, as detected.
     pub fn for_code(code: &'static str) -> Option<Self> {
         Some(Self {
             language: code,
-            detected: true,
+            source: LanguageSource::Detected,
             words: word_set(code)?,
         })
     }
 
+    /// The function words of a language the user names by its code (ISO 639-1, as in
+    /// [`Self::codes`]; any case), if a list ships for it.
+    pub fn given(code: &str) -> Option<Self> {
+        let code = code.trim().to_ascii_lowercase();
+        let code = *Self::codes().iter().find(|c| **c == code)?;
+        Some(Self {
+            source: LanguageSource::Given,
+            ..Self::for_code(code)?
+        })
+    }
+
+    /// The codes of the languages whose function words ship, sorted.
+    pub fn codes() -> &'static [&'static str] {
+        stop_words::available_languages()
+    }
+
     /// English, used when the language cannot be told or has no list.
     pub fn english_fallback() -> Self {
-        let mut words = Self::for_code("en").unwrap_or(Self {
-            language: "en",
-            detected: false,
-            words: no_words(),
-        });
-        words.detected = false;
-        words
+        Self {
+            source: LanguageSource::Fallback,
+            ..Self::for_code("en").unwrap_or(Self {
+                language: "en",
+                source: LanguageSource::Fallback,
+                words: no_words(),
+            })
+        }
+    }
+
+    /// Whether the words are the document's language's (detected or given), not the
+    /// fallback's: the crumb rules count function words only then.
+    pub fn known(&self) -> bool {
+        self.source != LanguageSource::Fallback
     }
 
     /// Whether a lower-case word is a function word. Inlined: the crumb rules ask for
@@ -143,7 +188,7 @@ mod tests {
              which had been drafted by the opposition over the course of the summer.",
         );
         assert_eq!(words.language, "en");
-        assert!(words.detected);
+        assert_eq!(words.source, LanguageSource::Detected);
         assert!(words.contains("the") && words.contains("of"));
         assert!(!words.contains("news"));
     }
@@ -161,7 +206,32 @@ mod tests {
     #[test]
     fn gibberish_falls_back_to_english() {
         let words = FunctionWords::detect("x");
-        assert!(!words.detected);
+        assert_eq!(words.source, LanguageSource::Fallback);
+        assert!(!words.known());
         assert!(words.contains("the"));
+    }
+
+    #[test]
+    fn the_readme_lists_the_languages_there_are() {
+        let readme: Vec<&str> = include_str!("../README.md").split_whitespace().collect();
+        let listed = format!("(`{}`;", FunctionWords::codes().join(" "));
+        assert!(readme.join(" ").contains(&listed), "README should list {listed}");
+    }
+
+    #[test]
+    fn a_given_language_is_known_and_not_detected() {
+        let words = FunctionWords::given("DE").unwrap();
+        assert_eq!(words.language, "de");
+        assert_eq!(words.source, LanguageSource::Given);
+        assert!(words.known());
+        assert!(words.contains("und") && !words.contains("the"));
+        assert!(FunctionWords::given("xx").is_none());
+        assert!(FunctionWords::given("").is_none());
+        // Every listed code has its words.
+        for code in FunctionWords::codes() {
+            let words = FunctionWords::given(code).unwrap();
+            assert_eq!(words.language, *code);
+            assert!(words.longest() > 0, "{code}");
+        }
     }
 }

@@ -11,7 +11,7 @@ use crate::crumbs::{find_crumbs, CrumbOptions, CrumbRule, LineVerdicts};
 use crate::dedup::{decide, DedupOptions, KeepRule, MatchKind};
 use crate::fingerprint::minhash::{shingle_words, shingles, MinHasher};
 use crate::fingerprint::{fingerprint_counted_key, normalise_into, Fingerprint, Sketch};
-use crate::language::FunctionWords;
+use crate::language::{FunctionWords, LanguageChoice, LanguageSource};
 use crate::segment::{resolve_split, segment, Segmentation, SplitMode};
 use crate::text::{split_lines, Line};
 use rayon::prelude::*;
@@ -27,10 +27,11 @@ pub struct CleanOptions {
     pub split: SplitMode,
     pub crumbs: CrumbOptions,
     pub dedup: DedupOptions,
-    /// Detect the language for the crumb rules' function words. Only the crumb rules and
-    /// the reports use it: with crumbs off and no report, it is skipped (a quarter of the
-    /// cleaning time, see docs/PERFORMANCE.md) and the English fallback is reported.
-    pub detect_language: bool,
+    /// How each document's language (the crumb rules' function words) is settled. Only
+    /// the crumb rules and the reports use it: with crumbs off and no report it is
+    /// [`LanguageChoice::Unused`] and detection (a third of cleaning with crumbs, see
+    /// docs/PERFORMANCE.md) is skipped.
+    pub language: LanguageChoice,
 }
 
 impl Default for CleanOptions {
@@ -39,7 +40,7 @@ impl Default for CleanOptions {
             split: SplitMode::default(),
             crumbs: CrumbOptions::default(),
             dedup: DedupOptions::default(),
-            detect_language: true,
+            language: LanguageChoice::Detect,
         }
     }
 }
@@ -95,9 +96,9 @@ pub struct Cleaned {
     pub paragraphs_out: usize,
     /// How the text was split (`auto` resolved).
     pub split: SplitMode,
-    /// ISO 639-1 code of the function words used, and whether it was detected.
+    /// ISO 639-1 code of the function words used, and where it came from.
     pub language: &'static str,
-    pub language_detected: bool,
+    pub language_source: LanguageSource,
     /// The input's lines (where each lies in it): their number for reports, the table
     /// itself for a batch's whole-text signature, which would otherwise split them again.
     pub input_lines: Vec<Line>,
@@ -132,7 +133,10 @@ impl Cleaned {
 pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     let lines = split_lines(text);
     let mut live = vec![true; lines.len()];
-    let mut function_words = FunctionWords::english_fallback();
+    let mut function_words = match options.language {
+        LanguageChoice::Given(words) => words,
+        LanguageChoice::Detect | LanguageChoice::Unused => FunctionWords::english_fallback(),
+    };
     let mut last_sample: Option<String> = None;
 
     let mut crumbs = Vec::new();
@@ -150,7 +154,7 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
     for _pass in 0..MAX_PASSES {
         // Detected on the live lines each pass, so the last pass sees exactly what a run
         // on the clean text would see.
-        if options.detect_language {
+        if let LanguageChoice::Detect = options.language {
             let sample = prose_sample(text, &lines, &live);
             if last_sample.as_deref() != Some(sample.as_str()) {
                 function_words = FunctionWords::detect(&sample);
@@ -286,7 +290,7 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
         paragraphs_out: seg.paragraphs.len(),
         split: seg.split.unwrap_or(options.split),
         language: function_words.language,
-        language_detected: function_words.detected,
+        language_source: function_words.source,
         input_lines: lines,
         bytes_removed,
         live,

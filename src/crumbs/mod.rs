@@ -265,7 +265,7 @@ pub fn find_crumbs<'t>(
         }
     }
 
-    let known = function_words.detected;
+    let known = function_words.known();
     let judged_index = |i: usize| judged.binary_search_by_key(&i, |(j, _)| *j).ok();
     // Lines over the cap are not judged, and count as prose: they are content.
     let is_prose_line = |i: usize| -> bool {
@@ -537,7 +537,7 @@ fn blocks(
                 // menu) joined together can read like a long sentence, but is not one;
                 // nor is a list whose items are not sentences (related headlines).
                 let headline_list = items.0 == block.lines && items.1 * 2 < items.0;
-                block.prose = menu::is_prose_counts(&counts, function_words.detected)
+                block.prose = menu::is_prose_counts(&counts, function_words.known())
                     && counts.words >= MIN_WORDS_PER_BLOCK_LINE * block.lines
                     && !headline_list;
             }

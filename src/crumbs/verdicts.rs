@@ -34,7 +34,7 @@ enum Slot<'t> {
 /// indices and options must not change between the passes that share it.
 #[derive(Debug, Default)]
 pub struct LineVerdicts<'t> {
-    /// The function words the verdicts were reached with: language and whether detected.
+    /// The function words the verdicts were reached with: language and whether known.
     words: Option<(&'static str, bool)>,
     slots: Vec<Slot<'t>>,
 }
@@ -43,7 +43,7 @@ impl<'t> LineVerdicts<'t> {
     /// Starts a pass over `lines` lines judged with `function_words`: forgets every verdict
     /// if the function words differ from the previous pass's.
     pub(super) fn begin(&mut self, lines: usize, function_words: &FunctionWords) {
-        let words = Some((function_words.language, function_words.detected));
+        let words = Some((function_words.language, function_words.known()));
         if self.words != words || self.slots.len() != lines {
             self.words = words;
             self.slots.clear();

@@ -3,6 +3,7 @@
 
 use super::preview;
 use crate::dedup::{MatchKind, Measure};
+use crate::language::LanguageSource;
 use crate::pipeline::Cleaned;
 use crate::text::split_lines;
 use serde::Serialize;
@@ -15,7 +16,11 @@ pub struct DocumentReport {
     pub bom: Option<crate::input::decode::Bom>,
     pub split: crate::segment::SplitMode,
     pub language: &'static str,
+    /// Detected from the text (false: given with `--language`, or the English fallback).
     pub language_detected: bool,
+    /// Given with `--language` (the key is left out otherwise).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub language_given: bool,
     pub lines_in: usize,
     pub bytes_in: usize,
     pub bytes_out: usize,
@@ -189,7 +194,8 @@ impl DocumentReport {
             bom,
             split: cleaned.split,
             language: cleaned.language,
-            language_detected: cleaned.language_detected,
+            language_detected: cleaned.language_source == LanguageSource::Detected,
+            language_given: cleaned.language_source == LanguageSource::Given,
             lines_in: cleaned.input_lines.len(),
             bytes_in: text.len(),
             bytes_out: cleaned.text.len(),

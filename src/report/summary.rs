@@ -16,10 +16,10 @@ pub fn text_report(report: &DocumentReport) -> String {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default(),
         report.language,
-        if report.language_detected {
-            ""
-        } else {
-            " (fallback)"
+        match (report.language_detected, report.language_given) {
+            (true, _) => "",
+            (false, true) => " (given)",
+            (false, false) => " (fallback)",
         }
     );
     let crumbs: Vec<_> = report

@@ -253,6 +253,19 @@ fn bad_flag_values_are_usage_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("invalid --crumb-rule"));
+    // An unknown language names itself and the languages there are; nothing is written.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.txt");
+    unscrape()
+        .arg("clean")
+        .arg(fixture(SEED))
+        .args(["--language", "klingon", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown --language \"klingon\""))
+        .stderr(predicate::str::contains("de, el, en"));
+    assert!(!out.exists());
 }
 
 /// RELIABILITY row 20: file names that are not UTF-8 are operated on as bytes, shown lossily,

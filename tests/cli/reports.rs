@@ -126,5 +126,22 @@ fn report_names_the_language_with_crumbs_off() {
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(json["language"], "de", "{extra:?}");
         assert_eq!(json["language_detected"], true, "{extra:?}");
+        assert!(json.get("language_given").is_none(), "{extra:?}");
+    }
+    // A language given is reported as given, not detected, with crumbs on or off.
+    for extra in [None, Some("--no-crumbs")] {
+        let out = unscrape()
+            .args(["clean", "-", "--report", "-", "--report-format", "json"])
+            .args(["--language", "fr", "-o"])
+            .arg(&cleaned)
+            .args(extra)
+            .write_stdin(german)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["language"], "fr", "{extra:?}");
+        assert_eq!(json["language_detected"], false, "{extra:?}");
+        assert_eq!(json["language_given"], true, "{extra:?}");
     }
 }
