@@ -16,7 +16,9 @@
 # Peers over all.txt: cat (the page cache's floor), openssl sha256 (hashing every byte once),
 # sort -u and gawk '!seen[$0]++' (exact line dedup), and a Python exact paragraph dedup with
 # hashlib (scripts/peers/exact_dedup.py). unscrape cleans the JSONL corpus (exact only;
-# crumbs and exact; defaults, near duplicates included) and the directory of documents.
+# crumbs and exact; defaults, near duplicates included; the last two also with the
+# corpus's language given, --language en, instead of detected per document) and the
+# directory of documents.
 # Every command writes its output (to a file or /dev/null); results go to
 # target/bench/results-SIZE.md and .json.
 set -euo pipefail
@@ -56,7 +58,9 @@ for size in "${sizes[@]}"; do
     "python hashlib paragraphs|python3 scripts/peers/exact_dedup.py $dir/all.txt > $out/python.txt"
     "unscrape --no-crumbs --no-near (JSONL)|$bin clean --no-crumbs --no-near $dir/docs.jsonl -o $out/exact.jsonl"
     "unscrape --no-near (JSONL)|$bin clean --no-near $dir/docs.jsonl -o $out/no-near.jsonl"
+    "unscrape --no-near --language en (JSONL)|$bin clean --no-near --language en $dir/docs.jsonl -o $out/no-near-en.jsonl"
     "unscrape (JSONL)|$bin clean $dir/docs.jsonl -o $out/default.jsonl"
+    "unscrape --language en (JSONL)|$bin clean --language en $dir/docs.jsonl -o $out/default-en.jsonl"
     "unscrape --no-near (docs/ → dir)|$bin clean --no-near $dir/docs -o $out/tree|rm -rf $out/tree"
     "unscrape (docs/ → dir)|$bin clean $dir/docs -o $out/tree|rm -rf $out/tree"
   )

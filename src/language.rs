@@ -215,7 +215,10 @@ mod tests {
     fn the_readme_lists_the_languages_there_are() {
         let readme: Vec<&str> = include_str!("../README.md").split_whitespace().collect();
         let listed = format!("(`{}`;", FunctionWords::codes().join(" "));
-        assert!(readme.join(" ").contains(&listed), "README should list {listed}");
+        assert!(
+            readme.join(" ").contains(&listed),
+            "README should list {listed}"
+        );
     }
 
     #[test]

@@ -16,19 +16,19 @@ mod document;
 pub mod load;
 pub mod shared_bands;
 pub mod signatures;
+mod sink;
 
 use crate::config::Destination;
 use crate::crumbs::template_key;
-use crate::input::compress::Encoder;
 use crate::input::decode::DecodeOptions;
 use crate::input::sources::{expand, Compression, InputDoc, SourceOptions};
-use crate::output::{AtomicFile, Durability};
 use crate::pipeline::{clean_text, reassemble, CleanOptions};
 use crate::report::corpus::{CorpusReport, DocumentEntry};
 use crate::report::{DocumentReport, ReportDetail, ReportFormat};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use sink::{Sink, StdoutError};
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -458,70 +458,76 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         if failed_docs.contains(&d) || interrupt.load(Ordering::Relaxed) {
             return Ok(None);
         }
-        let mut sink = Sink::open(doc, config, &stdout)?;
+        let sink = Sink::open(doc, config, &stdout)?;
         let mut done = 0;
         let mut rest: Vec<UnitRest> = Vec::with_capacity(doc_reports.len());
-        let ending = read_units(doc, &mut |loaded| {
-            let Some(chunk_reports) = doc_reports.get_mut(done..done + loaded.texts.len()) else {
-                bail!("changed while being cleaned (more records than before); not written");
-            };
-            // Per unit (in parallel for the records of a corpus): its clean text, and its
-            // report completed where it is.
-            let finished: Vec<(String, UnitRest)> = chunk_reports
-                .par_iter_mut()
-                .zip(loaded.texts.par_iter())
-                .enumerate()
-                .map(|(r, (report, text))| {
-                    let u = first_unit + done + r;
-                    let outcome = &units[u];
-                    let clean = reassemble(
-                        text,
-                        &outcome.live,
-                        &cross.dropped_paragraphs(u),
-                        clean_options.split,
-                    );
-                    report.bytes_out = clean.len();
-                    cross.annotate(u, &units, report, text, detail);
-                    let unit_rest = UnitRest {
-                        id: loaded.records.as_ref().map(|records| records[r].id.clone()),
-                        duplicate_of: cross
-                            .duplicate_document(u)
-                            .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
-                    };
-                    (clean, unit_rest)
-                })
-                .collect();
-            done += loaded.texts.len();
-            match &loaded.records {
-                Some(records) => {
-                    let lines: Vec<Option<Vec<u8>>> = records
-                        .par_iter()
-                        .zip(finished.par_iter())
-                        .map(|(record, (text, unit_rest))| {
-                            let duplicate = unit_rest.duplicate_of.is_some();
-                            if config.drop_empty && (text.trim().is_empty() || duplicate) {
-                                return None;
-                            }
-                            let mut line = record.with_text(&config.text_field, text);
-                            line.push(b'\n');
-                            Some(line)
-                        })
-                        .collect();
-                    for line in lines.iter().flatten() {
-                        sink.write(line)?;
+        // A corpus streams: its output is written behind its processing.
+        let streams = doc.jsonl;
+        let (ending, sink) = sink::write_in_order(sink, streams, |write| {
+            read_units(doc, &mut |loaded| {
+                let Some(chunk_reports) = doc_reports.get_mut(done..done + loaded.texts.len())
+                else {
+                    bail!("changed while being cleaned (more records than before); not written");
+                };
+                // Per unit (in parallel for the records of a corpus): its clean text, and its
+                // report completed where it is.
+                let finished: Vec<(String, UnitRest)> = chunk_reports
+                    .par_iter_mut()
+                    .zip(loaded.texts.par_iter())
+                    .enumerate()
+                    .map(|(r, (report, text))| {
+                        let u = first_unit + done + r;
+                        let outcome = &units[u];
+                        let clean = reassemble(
+                            text,
+                            &outcome.live,
+                            &cross.dropped_paragraphs(u),
+                            clean_options.split,
+                        );
+                        report.bytes_out = clean.len();
+                        cross.annotate(u, &units, report, text, detail);
+                        let unit_rest = UnitRest {
+                            id: loaded.records.as_ref().map(|records| records[r].id.clone()),
+                            duplicate_of: cross
+                                .duplicate_document(u)
+                                .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
+                        };
+                        (clean, unit_rest)
+                    })
+                    .collect();
+                done += loaded.texts.len();
+                match &loaded.records {
+                    Some(records) => {
+                        let lines: Vec<Option<Vec<u8>>> = records
+                            .par_iter()
+                            .zip(finished.par_iter())
+                            .map(|(record, (text, unit_rest))| {
+                                let duplicate = unit_rest.duplicate_of.is_some();
+                                if config.drop_empty && (text.trim().is_empty() || duplicate) {
+                                    return None;
+                                }
+                                let mut line = record.with_text(&config.text_field, text);
+                                line.push(b'\n');
+                                Some(line)
+                            })
+                            .collect();
+                        write(lines.into_iter().flatten().collect())?;
+                        rest.extend(finished.into_iter().map(|(_, r)| r));
+                    }
+                    None => {
+                        let mut pieces = Vec::with_capacity(finished.len() + 1);
+                        if config.keep_bom && loaded.bom.is_some() {
+                            pieces.push("\u{FEFF}".as_bytes().to_vec());
+                        }
+                        for (text, r) in finished {
+                            pieces.push(text.into_bytes());
+                            rest.push(r);
+                        }
+                        write(pieces)?;
                     }
                 }
-                None => {
-                    if config.keep_bom && loaded.bom.is_some() {
-                        sink.write("\u{FEFF}".as_bytes())?;
-                    }
-                    for (text, _) in &finished {
-                        sink.write(text.as_bytes())?;
-                    }
-                }
-            }
-            rest.extend(finished.into_iter().map(|(_, r)| r));
-            Ok(())
+                Ok(())
+            })
         })?;
         if !matches!(ending, load::Ending::Complete) {
             bail!("changed while being cleaned (now binary); not written");
@@ -668,116 +674,6 @@ fn clean_unit(
         },
         report,
     })
-}
-
-/// Where one document's clean bytes go, written a chunk at a time.
-enum Sink<'o> {
-    /// `check`: nowhere.
-    Nowhere,
-    /// Standard output, in input order (the caller writes documents one after another).
-    Stdout(&'o std::sync::Mutex<std::io::BufWriter<std::io::Stdout>>),
-    /// A file that appears whole when the document is done.
-    File {
-        file: Box<Encoder<AtomicFile>>,
-        durability: Durability,
-        target: PathBuf,
-    },
-}
-
-impl<'o> Sink<'o> {
-    fn open(
-        doc: &InputDoc,
-        config: &BatchConfig,
-        stdout: &'o std::sync::Mutex<std::io::BufWriter<std::io::Stdout>>,
-    ) -> Result<Self> {
-        let compression = if config.decompress {
-            Compression::None
-        } else {
-            doc.compression
-        };
-        let (target, durability) = match &config.output {
-            BatchOutput::None => return Ok(Self::Nowhere),
-            BatchOutput::Stdout => return Ok(Self::Stdout(stdout)),
-            BatchOutput::File(target) => (target.clone(), Durability::Synced),
-            BatchOutput::Dir(dir) => {
-                let target = dir.join(output_name(doc, config));
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent)
-                        .with_context(|| parent.display().to_string())?;
-                }
-                let durability = if config.fsync {
-                    Durability::Synced
-                } else {
-                    Durability::Renamed
-                };
-                (target, durability)
-            }
-            BatchOutput::InPlace => {
-                let path = doc
-                    .path
-                    .as_ref()
-                    .ok_or_else(|| anyhow!("--in-place cannot rewrite standard input"))?;
-                // Follow a symlink to its target, so the link stays a link.
-                let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-                (target, Durability::Synced)
-            }
-        };
-        let file = AtomicFile::create(&target)
-            .and_then(|f| match durability {
-                Durability::Synced => f.sync_while_writing(),
-                Durability::Renamed => Ok(f),
-            })
-            .and_then(|f| Encoder::new(f, compression))
-            .with_context(|| target.display().to_string())?;
-        let file = Box::new(file);
-        Ok(Self::File {
-            file,
-            durability,
-            target,
-        })
-    }
-
-    /// Writes a piece. Standard output's errors are marked [`StdoutError`]: they end the
-    /// batch (a closed pipe ends it quietly), where a file's error fails its document only.
-    fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        use std::io::Write;
-        match self {
-            Self::Nowhere => Ok(()),
-            Self::Stdout(out) => out
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .write_all(bytes)
-                .map_err(|e| anyhow::Error::new(e).context(StdoutError)),
-            Self::File { file, target, .. } => file
-                .write_all(bytes)
-                .with_context(|| target.display().to_string()),
-        }
-    }
-
-    /// Makes the document's output whole: the file renamed into place.
-    fn finish(self) -> Result<()> {
-        match self {
-            Self::Nowhere | Self::Stdout(_) => Ok(()),
-            Self::File {
-                file,
-                durability,
-                target,
-            } => file
-                .finish()
-                .and_then(|f| f.commit(durability))
-                .with_context(|| target.display().to_string()),
-        }
-    }
-}
-
-/// Marks a failure to write standard output.
-#[derive(Debug)]
-struct StdoutError;
-
-impl std::fmt::Display for StdoutError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<stdout>")
-    }
 }
 
 fn progress_bar(config: &BatchConfig, steps: u64) -> Option<indicatif::ProgressBar> {

@@ -205,6 +205,30 @@ fn disk_full_on_stdout_is_an_error() {
         stderr.contains("unscrape: <stdout>: No space left on device"),
         "{stderr}"
     );
+    // A corpus's output is written on a thread of its own: its error ends the batch the
+    // same way, once, and the cleaning stops.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.jsonl");
+    let records: String = (0..2_000)
+        .map(|n| format!("{{\"id\":{n},\"text\":\"{}\"}}\n", prose(n)))
+        .collect();
+    std::fs::write(&corpus, records).unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("unscrape"))
+        .arg("clean")
+        .arg(&corpus)
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "unscrape: <stdout>: No space left on device (os error 28)\n"
+    );
 }
 
 #[test]
