@@ -676,6 +676,38 @@ fn corpus_of_several_chunks_same_for_any_number_of_jobs() {
         outputs.push(read(dir.path().join(&out)));
     }
     assert_eq!(outputs[0], outputs[1]);
+    // The same corpus gzipped, twice over: two corpora whose outputs are compressed (a
+    // member per megabyte, in parallel) while their chunks are cleaned, on one thread or
+    // two. The first comes out as the plain corpus did; every record of the copy is a
+    // duplicate of the first's. (This hung with members compressed on the batch's own
+    // threads: they all waited on the writers, which waited on them.)
+    let gzipped = gzip(&read(dir.path().join("corpus.jsonl")));
+    write(&dir.path().join("in/a.jsonl.gz"), &gzipped);
+    write(&dir.path().join("in/b.jsonl.gz"), &gzipped);
+    let mut compressed = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = format!("gz{jobs}");
+        unscrape()
+            .current_dir(dir.path())
+            .args(["clean", "in", "--no-template", "--no-near", "-o", &out])
+            .args(["--jobs", jobs])
+            .timeout(std::time::Duration::from_secs(300))
+            .assert()
+            .success();
+        let a = read(dir.path().join(&out).join("a.jsonl.gz"));
+        assert_eq!(gunzip(&a), outputs[0], "--jobs {jobs}");
+        let b = gunzip(&read(dir.path().join(&out).join("b.jsonl.gz")));
+        assert_eq!(b.iter().filter(|&&c| c == b'\n').count(), records);
+        assert!(b
+            .split(|&c| c == b'\n')
+            .filter(|l| !l.is_empty())
+            .all(|l| serde_json::from_slice::<serde_json::Value>(l).unwrap()["text"] == ""));
+        compressed.push(a);
+    }
+    assert!(
+        compressed[0] == compressed[1],
+        "the same bytes for any --jobs"
+    );
     let lines: Vec<serde_json::Value> = outputs[0]
         .split(|&b| b == b'\n')
         .filter(|l| !l.is_empty())
