@@ -17,8 +17,9 @@
 # sort -u and gawk '!seen[$0]++' (exact line dedup), and a Python exact paragraph dedup with
 # hashlib (scripts/peers/exact_dedup.py). unscrape cleans the JSONL corpus (exact only;
 # crumbs and exact; defaults, near duplicates included; the last two also with the
-# corpus's language given, --language en, instead of detected per document) and the
-# directory of documents.
+# corpus's language given, --language en, instead of detected per document), the same
+# corpus gzipped (read and written compressed; its peer decompresses and recompresses it
+# with gzip) and the directory of documents.
 # Every command writes its output (to a file or /dev/null); results go to
 # target/bench/results-SIZE.md and .json.
 set -euo pipefail
@@ -46,6 +47,10 @@ for size in "${sizes[@]}"; do
     echo "generating the $size corpus in $dir" >&2
     python3 "$gen" --out "$dir" --target-bytes "$size" --jsonl --concat -q
   fi
+  if [ ! -f "$dir/docs.jsonl.gz" ]; then
+    echo "compressing the $size corpus (gzip -6)" >&2
+    gzip -6 -n -c "$dir/docs.jsonl" > "$dir/docs.jsonl.gz.tmp" && mv "$dir/docs.jsonl.gz.tmp" "$dir/docs.jsonl.gz"
+  fi
   out=$root/out-$size
   mkdir -p "$out"
   bytes=$(stat -c %s "$dir/all.txt")
@@ -61,6 +66,9 @@ for size in "${sizes[@]}"; do
     "unscrape --no-near --language en (JSONL)|$bin clean --no-near --language en $dir/docs.jsonl -o $out/no-near-en.jsonl"
     "unscrape (JSONL)|$bin clean $dir/docs.jsonl -o $out/default.jsonl"
     "unscrape --language en (JSONL)|$bin clean --language en $dir/docs.jsonl -o $out/default-en.jsonl"
+    "gzip -dc, gzip (JSONL.gz)|scripts/peers/recompress.sh $dir/docs.jsonl.gz $out/recompressed.jsonl.gz"
+    "unscrape --no-crumbs --no-near (JSONL.gz)|$bin clean --no-crumbs --no-near $dir/docs.jsonl.gz -o $out/exact.jsonl.gz"
+    "unscrape --no-near (JSONL.gz)|$bin clean --no-near $dir/docs.jsonl.gz -o $out/no-near.jsonl.gz"
     "unscrape --no-near (docs/ → dir)|$bin clean --no-near $dir/docs -o $out/tree|rm -rf $out/tree"
     "unscrape (docs/ → dir)|$bin clean $dir/docs -o $out/tree|rm -rf $out/tree"
   )
