@@ -74,7 +74,7 @@ impl<W: Write> Write for Encoder<W> {
 const GZIP_MEMBER_BYTES: usize = 1 << 20;
 
 /// Members compressed at once (in parallel): the text waiting is at most this many members'.
-const GZIP_MEMBERS_AT_ONCE: usize = 8;
+const GZIP_MEMBERS_AT_ONCE: usize = 4;
 
 /// Gzip as a series of members of [`GZIP_MEMBER_BYTES`] of text each, compressed in
 /// parallel: one deflate stream is serial, and it was most of the time of cleaning a
