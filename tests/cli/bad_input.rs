@@ -184,47 +184,42 @@ fn directory_where_a_file_is_expected_is_an_error() {
         .stderr(predicate::str::contains("directory"));
 }
 
-#[test]
-fn disk_full_on_stdout_is_an_error() {
-    if !Path::new("/dev/full").exists() {
-        return;
-    }
+/// `unscrape clean INPUT` with standard output on a full disk: (exit code, stderr).
+fn clean_to_a_full_disk(input: &Path) -> (Option<i32>, String) {
     let full = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
         .unwrap();
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("unscrape"))
         .arg("clean")
-        .arg(fixture(SEED))
+        .arg(input)
         .stdout(full)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn disk_full_on_stdout_is_an_error() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let (code, stderr) = clean_to_a_full_disk(&fixture(SEED));
+    assert_eq!(code, Some(2));
     assert!(
         stderr.contains("unscrape: <stdout>: No space left on device"),
         "{stderr}"
     );
     // A corpus's output is written on a thread of its own: its error ends the batch the
-    // same way, once, and the cleaning stops.
+    // same way, reported once.
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus.jsonl");
     let records: String = (0..2_000)
         .map(|n| format!("{{\"id\":{n},\"text\":\"{}\"}}\n", prose(n)))
         .collect();
     std::fs::write(&corpus, records).unwrap();
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("unscrape"))
-        .arg("clean")
-        .arg(&corpus)
-        .stdout(full)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (code, stderr) = clean_to_a_full_disk(&corpus);
+    assert_eq!(code, Some(2));
     assert_eq!(
         stderr,
         "unscrape: <stdout>: No space left on device (os error 28)\n"

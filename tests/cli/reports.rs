@@ -113,35 +113,27 @@ fn report_names_the_language_with_crumbs_off() {
                   nicht unterstützen wird, weil er zu teuer und zu spät sei.\n";
     let dir = tempfile::tempdir().unwrap();
     let cleaned = dir.path().join("out.txt");
-    for extra in [None, Some("--no-crumbs")] {
+    let report = |args: &[&str]| -> serde_json::Value {
         let out = unscrape()
             .args(["clean", "-", "--report", "-", "--report-format", "json"])
             .arg("-o")
             .arg(&cleaned)
-            .args(extra)
+            .args(args)
             .write_stdin(german)
             .output()
             .unwrap();
-        assert!(out.status.success());
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(json["language"], "de", "{extra:?}");
-        assert_eq!(json["language_detected"], true, "{extra:?}");
-        assert!(json.get("language_given").is_none(), "{extra:?}");
-    }
-    // A language given is reported as given, not detected, with crumbs on or off.
-    for extra in [None, Some("--no-crumbs")] {
-        let out = unscrape()
-            .args(["clean", "-", "--report", "-", "--report-format", "json"])
-            .args(["--language", "fr", "-o"])
-            .arg(&cleaned)
-            .args(extra)
-            .write_stdin(german)
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(json["language"], "fr", "{extra:?}");
-        assert_eq!(json["language_detected"], false, "{extra:?}");
-        assert_eq!(json["language_given"], true, "{extra:?}");
+        assert!(out.status.success(), "{args:?}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    for crumbs in [&[][..], &["--no-crumbs"]] {
+        let json = report(crumbs);
+        assert_eq!(json["language"], "de", "{crumbs:?}");
+        assert_eq!(json["language_detected"], true, "{crumbs:?}");
+        assert!(json.get("language_given").is_none(), "{crumbs:?}");
+        // A language given is reported as given, not detected, with crumbs on or off.
+        let json = report(&[crumbs, &["--language", "fr"]].concat());
+        assert_eq!(json["language"], "fr", "{crumbs:?}");
+        assert_eq!(json["language_detected"], false, "{crumbs:?}");
+        assert_eq!(json["language_given"], true, "{crumbs:?}");
     }
 }
