@@ -453,6 +453,13 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         1 << 16,
         std::io::stdout(),
     ));
+    let writing = Writing {
+        units: &units,
+        cross: &cross,
+        split: clean_options.split,
+        detail,
+        config,
+    };
     // Reports are built from the text as read here, before any in-place rewrite.
     let write_one = |d: usize, doc: &InputDoc, (mut doc_reports, first_unit): DocReports| {
         if failed_docs.contains(&d) || interrupt.load(Ordering::Relaxed) {
@@ -461,7 +468,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         let sink = Sink::open(doc, config, &stdout)?;
         let mut done = 0;
         let mut rest: Vec<UnitRest> = Vec::with_capacity(doc_reports.len());
-        // A corpus streams: its output is written behind its processing.
+        // A corpus's output (its chunks', when it streams) is written behind its processing.
         let streams = doc.jsonl;
         let (ending, sink) = sink::write_in_order(sink, streams, |write| {
             read_units(doc, &mut |loaded| {
@@ -469,64 +476,10 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                 else {
                     bail!("changed while being cleaned (more records than before); not written");
                 };
-                // Per unit (in parallel for the records of a corpus): its clean text, and its
-                // report completed where it is.
-                let finished: Vec<(String, UnitRest)> = chunk_reports
-                    .par_iter_mut()
-                    .zip(loaded.texts.par_iter())
-                    .enumerate()
-                    .map(|(r, (report, text))| {
-                        let u = first_unit + done + r;
-                        let outcome = &units[u];
-                        let clean = reassemble(
-                            text,
-                            &outcome.live,
-                            &cross.dropped_paragraphs(u),
-                            clean_options.split,
-                        );
-                        report.bytes_out = clean.len();
-                        cross.annotate(u, &units, report, text, detail);
-                        let unit_rest = UnitRest {
-                            id: loaded.records.as_ref().map(|records| records[r].id.clone()),
-                            duplicate_of: cross
-                                .duplicate_document(u)
-                                .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
-                        };
-                        (clean, unit_rest)
-                    })
-                    .collect();
+                let (pieces, chunk_rest) = writing.chunk(&loaded, chunk_reports, first_unit + done);
                 done += loaded.texts.len();
-                match &loaded.records {
-                    Some(records) => {
-                        let lines: Vec<Option<Vec<u8>>> = records
-                            .par_iter()
-                            .zip(finished.par_iter())
-                            .map(|(record, (text, unit_rest))| {
-                                let duplicate = unit_rest.duplicate_of.is_some();
-                                if config.drop_empty && (text.trim().is_empty() || duplicate) {
-                                    return None;
-                                }
-                                let mut line = record.with_text(&config.text_field, text);
-                                line.push(b'\n');
-                                Some(line)
-                            })
-                            .collect();
-                        write(lines.into_iter().flatten().collect())?;
-                        rest.extend(finished.into_iter().map(|(_, r)| r));
-                    }
-                    None => {
-                        let mut pieces = Vec::with_capacity(finished.len() + 1);
-                        if config.keep_bom && loaded.bom.is_some() {
-                            pieces.push("\u{FEFF}".as_bytes().to_vec());
-                        }
-                        for (text, r) in finished {
-                            pieces.push(text.into_bytes());
-                            rest.push(r);
-                        }
-                        write(pieces)?;
-                    }
-                }
-                Ok(())
+                rest.extend(chunk_rest);
+                write(pieces)
             })
         })?;
         if !matches!(ending, load::Ending::Complete) {
@@ -627,6 +580,84 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         finished,
         total: docs.len(),
     })
+}
+
+/// What phase 4 needs to turn units as read into their clean output.
+struct Writing<'a> {
+    units: &'a [UnitOutcome],
+    cross: &'a cross::CrossDecisions,
+    split: crate::segment::SplitMode,
+    detail: ReportDetail,
+    config: &'a BatchConfig,
+}
+
+impl Writing<'_> {
+    /// A run of a document's units (the first numbered `first_unit` in the batch): the
+    /// pieces of their output in order, and what the corpus report adds for each. Each
+    /// unit's report is completed where it is (in parallel for the records of a corpus).
+    fn chunk(
+        &self,
+        loaded: &load::Loaded,
+        reports: &mut [DocumentReport],
+        first_unit: usize,
+    ) -> (Vec<Vec<u8>>, Vec<UnitRest>) {
+        let (units, cross, config) = (self.units, self.cross, self.config);
+        let finished: Vec<(String, UnitRest)> = reports
+            .par_iter_mut()
+            .zip(loaded.texts.par_iter())
+            .enumerate()
+            .map(|(r, (report, text))| {
+                let u = first_unit + r;
+                let clean = reassemble(
+                    text,
+                    &units[u].live,
+                    &cross.dropped_paragraphs(u),
+                    self.split,
+                );
+                report.bytes_out = clean.len();
+                cross.annotate(u, units, report, text, self.detail);
+                let unit_rest = UnitRest {
+                    id: loaded.records.as_ref().map(|records| records[r].id.clone()),
+                    duplicate_of: cross
+                        .duplicate_document(u)
+                        .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
+                };
+                (clean, unit_rest)
+            })
+            .collect();
+        match &loaded.records {
+            Some(records) => {
+                let lines: Vec<Vec<u8>> = records
+                    .par_iter()
+                    .zip(finished.par_iter())
+                    .filter_map(|(record, (text, unit_rest))| {
+                        let duplicate = unit_rest.duplicate_of.is_some();
+                        if config.drop_empty && (text.trim().is_empty() || duplicate) {
+                            return None;
+                        }
+                        let mut line = record.with_text(&config.text_field, text);
+                        line.push(b'\n');
+                        Some(line)
+                    })
+                    .collect();
+                (lines, finished.into_iter().map(|(_, r)| r).collect())
+            }
+            None => {
+                let mut pieces = Vec::with_capacity(finished.len() + 1);
+                if config.keep_bom && loaded.bom.is_some() {
+                    pieces.push("\u{FEFF}".as_bytes().to_vec());
+                }
+                let rest = finished
+                    .into_iter()
+                    .map(|(text, r)| {
+                        pieces.push(text.into_bytes());
+                        r
+                    })
+                    .collect();
+                (pieces, rest)
+            }
+        }
+    }
 }
 
 /// Phase 2 for one unit: the single-document pipeline, its report (at `detail`), and

@@ -16,10 +16,12 @@ pub fn text_report(report: &DocumentReport) -> String {
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default(),
         report.language,
-        match (report.language_detected, report.language_given) {
-            (true, _) => "",
-            (false, true) => " (given)",
-            (false, false) => " (fallback)",
+        if report.language_given {
+            " (given)"
+        } else if report.language_detected {
+            ""
+        } else {
+            " (fallback)"
         }
     );
     let crumbs: Vec<_> = report
