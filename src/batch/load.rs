@@ -237,15 +237,17 @@ fn read_chunks(
             Err(_) => Vec::with_capacity(chunk_bytes + (1 << 16)),
         };
         chunk.append(&mut carry);
-        // Read in bulk, then cut at the last line end: no per-line copying.
+        // Read in bulk, then cut at the last line end: no per-line copying. No more than
+        // `chunk_bytes` is read, so the buffer never grows past its capacity (it did, to
+        // twice that, when a whole read went in past the mark).
         while chunk.len() < chunk_bytes && !at_end {
             let buffer = reader.fill_buf().map_err(|e| stream_error(e, doc))?;
             if buffer.is_empty() {
                 at_end = true;
                 break;
             }
-            let n = buffer.len();
-            chunk.extend_from_slice(buffer);
+            let n = buffer.len().min(chunk_bytes - chunk.len());
+            chunk.extend_from_slice(&buffer[..n]);
             reader.consume(n);
         }
         if !at_end {
@@ -380,6 +382,40 @@ mod tests {
                 first += ids.len();
             }
         }
+    }
+
+    /// A reader that hands out far more than a chunk at once (a file read through the
+    /// 1 MB buffer, the chunks 4 MB) still gets chunks of at most the chunk size, in
+    /// buffers that never grew: they used to double when a read went in past the mark.
+    #[test]
+    fn chunks_stay_within_their_size_whatever_the_reads() {
+        let mut corpus = Vec::new();
+        for i in 0..4000 {
+            corpus.extend(format!("{{\"id\":{i},\"text\":\"t{i}\"}}\n").bytes());
+        }
+        let chunk_bytes = 1000;
+        let (chunks, arrivals) = std::sync::mpsc::sync_channel(corpus.len());
+        let (_spent, recycled) = std::sync::mpsc::channel();
+        let reader = std::io::BufReader::with_capacity(1 << 20, &corpus[..]);
+        let ending = read_chunks(
+            Box::new(reader),
+            &corpus_doc(),
+            false,
+            chunk_bytes,
+            &chunks,
+            &recycled,
+        )
+        .unwrap();
+        assert!(matches!(ending, Ending::Complete));
+        drop(chunks);
+        let mut whole = Vec::new();
+        for chunk in arrivals {
+            assert!(chunk.text.len() <= chunk_bytes, "{}", chunk.text.len());
+            assert!(chunk.text.capacity() <= chunk_bytes + (1 << 16));
+            assert!(chunk.text.ends_with('\n'));
+            whole.extend_from_slice(chunk.text.as_bytes());
+        }
+        assert_eq!(whole, corpus);
     }
 
     /// The reader thread runs ahead of the processing; chunks still arrive whole, in
