@@ -256,7 +256,8 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
             fingerprint_paragraphs(text, &lines, &seg, &options.dedup, &hasher, &mut previous);
         (seg, fingerprints)
     });
-    let clean = assemble(text, &lines, &seg);
+    let mut clean = String::with_capacity(text.len());
+    assemble(&mut clean, text, &lines, &seg);
     let final_paragraphs = fingerprints
         .into_iter()
         .zip(&seg.paragraphs)
@@ -299,9 +300,17 @@ pub fn clean_text(text: &str, options: &CleanOptions) -> Cleaned {
 }
 
 /// The clean text of `text` with the lines `live` keeps and the paragraphs listed in
-/// `drop` (indices into the paragraphs of that live view) removed as well: how a batch
-/// applies decisions made across documents.
-pub fn reassemble(text: &str, live: &[bool], drop: &[usize], split: SplitMode) -> String {
+/// `drop` (indices into the paragraphs of that live view) removed as well, into `out`
+/// (cleared first, so a run of documents reuses one buffer): how a batch applies
+/// decisions made across documents.
+pub fn reassemble_into(
+    out: &mut String,
+    text: &str,
+    live: &[bool],
+    drop: &[usize],
+    split: SplitMode,
+) {
+    out.clear();
     let lines = split_lines(text);
     let mut live = live.to_vec();
     if !drop.is_empty() {
@@ -315,7 +324,7 @@ pub fn reassemble(text: &str, live: &[bool], drop: &[usize], split: SplitMode) -
         }
     }
     let seg = segment(text, &lines, &live, split);
-    assemble(text, &lines, &seg)
+    assemble(out, text, &lines, &seg);
 }
 
 /// Points every removal at a copy that stays. A later pass can remove the copy an earlier
@@ -433,27 +442,25 @@ fn fingerprint_paragraphs(
 
 /// The clean text: the document's leading blank lines, then each paragraph's live lines
 /// with the blank lines that preceded it, then the document's trailing blank lines.
-fn assemble(text: &str, lines: &[Line], seg: &Segmentation) -> String {
-    let mut out = String::with_capacity(text.len());
+fn assemble(out: &mut String, text: &str, lines: &[Line], seg: &Segmentation) {
     if seg.paragraphs.is_empty() {
-        return out;
+        return;
     }
     let push_lines = |range: Range<usize>, out: &mut String| {
         for line in &lines[range] {
             out.push_str(&text[line.span()]);
         }
     };
-    push_lines(seg.leading_gap.clone(), &mut out);
+    push_lines(seg.leading_gap.clone(), out);
     for (k, paragraph) in seg.paragraphs.iter().enumerate() {
         if k > 0 {
-            push_lines(seg.gap_before[k].clone(), &mut out);
+            push_lines(seg.gap_before[k].clone(), out);
         }
         for &i in seg.lines_of(paragraph) {
             out.push_str(&text[lines[i].span()]);
         }
     }
-    push_lines(seg.trailing_gap.clone(), &mut out);
-    out
+    push_lines(seg.trailing_gap.clone(), out);
 }
 
 /// The longest lines of a document (up to a few KB): prose, for language detection,

@@ -21,8 +21,9 @@ mod sink;
 use crate::config::Destination;
 use crate::crumbs::template_key;
 use crate::input::decode::DecodeOptions;
+use crate::input::jsonl;
 use crate::input::sources::{expand, Compression, InputDoc, SourceOptions};
-use crate::pipeline::{clean_text, reassemble, CleanOptions};
+use crate::pipeline::{clean_text, reassemble_into, CleanOptions};
 use crate::report::corpus::{CorpusReport, DocumentEntry};
 use crate::report::{DocumentReport, ReportDetail, ReportFormat};
 use anyhow::{bail, Context, Result};
@@ -601,61 +602,93 @@ impl Writing<'_> {
         reports: &mut [DocumentReport],
         first_unit: usize,
     ) -> (Vec<Vec<u8>>, Vec<UnitRest>) {
-        let (units, cross, config) = (self.units, self.cross, self.config);
-        let finished: Vec<(String, UnitRest)> = reports
+        let units = reports
             .par_iter_mut()
             .zip(loaded.texts.par_iter())
-            .enumerate()
-            .map(|(r, (report, text))| {
-                let u = first_unit + r;
-                let clean = reassemble(
-                    text,
-                    &units[u].live,
-                    &cross.dropped_paragraphs(u),
-                    self.split,
-                );
-                report.bytes_out = clean.len();
-                cross.annotate(u, units, report, text, self.detail);
-                let unit_rest = UnitRest {
-                    id: loaded.records.as_ref().map(|records| records[r].id.clone()),
-                    duplicate_of: cross
-                        .duplicate_document(u)
-                        .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
-                };
-                (clean, unit_rest)
-            })
-            .collect();
+            .enumerate();
         match &loaded.records {
+            // A run of records shares one buffer for its clean texts and one piece for
+            // its JSON lines: no allocation per record for either (they were two of a
+            // record's six, each the size of its text).
             Some(records) => {
-                let lines: Vec<Vec<u8>> = records
-                    .par_iter()
-                    .zip(finished.par_iter())
-                    .filter_map(|(record, (text, unit_rest))| {
-                        let duplicate = unit_rest.duplicate_of.is_some();
-                        if config.drop_empty && (text.trim().is_empty() || duplicate) {
-                            return None;
-                        }
-                        let mut line = record.with_text(&config.text_field, text);
-                        line.push(b'\n');
-                        Some(line)
-                    })
+                let runs: Vec<(Vec<u8>, Vec<UnitRest>)> = units
+                    .zip(records.par_iter())
+                    .with_min_len(16)
+                    .fold(
+                        || (Vec::new(), Vec::new(), String::new()),
+                        |(mut piece, mut rests, mut clean), ((r, (report, text)), record)| {
+                            let rest =
+                                self.finish(first_unit + r, report, text, Some(record), &mut clean);
+                            let duplicate = rest.duplicate_of.is_some();
+                            if !(self.config.drop_empty && (clean.trim().is_empty() || duplicate)) {
+                                record.write_with_text(&mut piece, &self.config.text_field, &clean);
+                                piece.push(b'\n');
+                            }
+                            rests.push(rest);
+                            (piece, rests, clean)
+                        },
+                    )
+                    .map(|(piece, rests, _)| (piece, rests))
                     .collect();
-                (lines, finished.into_iter().map(|(_, r)| r).collect())
+                let mut pieces = Vec::with_capacity(runs.len());
+                let mut rests = Vec::with_capacity(loaded.texts.len());
+                for (piece, run_rests) in runs {
+                    if !piece.is_empty() {
+                        pieces.push(piece);
+                    }
+                    rests.extend(run_rests);
+                }
+                (pieces, rests)
             }
             None => {
-                let mut pieces = Vec::with_capacity(finished.len() + 1);
-                if config.keep_bom && loaded.bom.is_some() {
-                    pieces.push("\u{FEFF}".as_bytes().to_vec());
-                }
-                let rest = finished
-                    .into_iter()
-                    .map(|(text, r)| {
-                        pieces.push(text.into_bytes());
-                        r
+                let finished: Vec<(String, UnitRest)> = units
+                    .map(|(r, (report, text))| {
+                        let mut clean = String::with_capacity(text.len());
+                        let rest = self.finish(first_unit + r, report, text, None, &mut clean);
+                        (clean, rest)
                     })
                     .collect();
-                (pieces, rest)
+                let mut pieces = Vec::with_capacity(finished.len() + 1);
+                if self.config.keep_bom && loaded.bom.is_some() {
+                    pieces.push("\u{FEFF}".as_bytes().to_vec());
+                }
+                let rests = finished
+                    .into_iter()
+                    .map(|(text, rest)| {
+                        pieces.push(text.into_bytes());
+                        rest
+                    })
+                    .collect();
+                (pieces, rests)
             }
+        }
+    }
+
+    /// One unit, numbered `u` in the batch: its clean text rebuilt into `clean`, its
+    /// report completed, and what the corpus report adds for it.
+    fn finish(
+        &self,
+        u: usize,
+        report: &mut DocumentReport,
+        text: &str,
+        record: Option<&jsonl::Record>,
+        clean: &mut String,
+    ) -> UnitRest {
+        let (units, cross) = (self.units, self.cross);
+        reassemble_into(
+            clean,
+            text,
+            &units[u].live,
+            &cross.dropped_paragraphs(u),
+            self.split,
+        );
+        report.bytes_out = clean.len();
+        cross.annotate(u, units, report, text, self.detail);
+        UnitRest {
+            id: record.map(|record| record.id.clone()),
+            duplicate_of: cross
+                .duplicate_document(u)
+                .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
         }
     }
 }

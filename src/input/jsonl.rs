@@ -20,27 +20,26 @@ pub struct Record {
 }
 
 impl Record {
-    /// The record as one JSON line's bytes (UTF-8, no newline) with its text replaced by
-    /// `text`.
+    /// The record as one JSON line's bytes (UTF-8, no newline), its text replaced by
+    /// `text`, appended to `out` (a run of records is written into one buffer).
     ///
     /// Written field by field as serde_json writes an object (`{"k":v,...}`, compact), the
     /// new text in place of the old, so the record's fields are not copied first. Bytes,
     /// not a `String`: they go straight to the output, and a `String` would check them
     /// again for UTF-8 that serde_json wrote from strings.
-    pub fn with_text(&self, text_field: &str, text: &str) -> Vec<u8> {
-        let mut out: Vec<u8> = Vec::with_capacity(text.len() + 64);
+    pub fn write_with_text(&self, out: &mut Vec<u8>, text_field: &str, text: &str) {
         let written = (|| -> serde_json::Result<()> {
             out.push(b'{');
             for (n, (key, value)) in self.fields.iter().enumerate() {
                 if n > 0 {
                     out.push(b',');
                 }
-                serde_json::to_writer(&mut out, key)?;
+                serde_json::to_writer(&mut *out, key)?;
                 out.push(b':');
                 if key == text_field {
-                    write_json_string(&mut out, text);
+                    write_json_string(out, text);
                 } else {
-                    serde_json::to_writer(&mut out, value)?;
+                    serde_json::to_writer(&mut *out, value)?;
                 }
             }
             out.push(b'}');
@@ -49,7 +48,6 @@ impl Record {
         if let Err(e) = written {
             panic!("a parsed JSON object always serialises: {e}");
         }
-        out
     }
 }
 
@@ -188,6 +186,14 @@ fn parse_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Record {
+        fn with_text(&self, text_field: &str, text: &str) -> Vec<u8> {
+            let mut out = Vec::new();
+            self.write_with_text(&mut out, text_field, text);
+            out
+        }
+    }
 
     #[test]
     fn round_trip_changes_only_the_text() {
