@@ -444,6 +444,13 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         }
     }
 
+    // Room grown for units that never came (up to half of each vector) is given back
+    // before the decision pass, the batch's peak.
+    units.shrink_to_fit();
+    for (unit_reports, _) in &mut reports {
+        unit_reports.shrink_to_fit();
+    }
+
     // Phase 3: decisions across documents, in input order.
     let cross = cross::decide(&units, &clean_options.dedup, store.as_ref())?;
     drop(store);
@@ -493,10 +500,10 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         if let Some(bar) = &progress {
             bar.inc(1);
         }
-        Ok(Some((doc_reports, rest)))
+        Ok(Some((doc_reports, rest, first_unit)))
     };
-    type Written = Option<(Vec<DocumentReport>, Vec<UnitRest>)>;
-    let outputs: Vec<Result<Written>> = if config.output == BatchOutput::Stdout {
+    type Written = Option<(Vec<DocumentReport>, Vec<UnitRest>, usize)>;
+    let mut outputs: Vec<Result<Written>> = if config.output == BatchOutput::Stdout {
         // Standard output takes documents one after another, in input order.
         let mut outputs = Vec::new();
         for ((d, doc), doc_reports) in docs.iter().enumerate().zip(reports) {
@@ -515,6 +522,12 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             .map(|(d, (doc, doc_reports))| write_one(d, doc, doc_reports))
             .collect()
     };
+    // Each written unit's report takes its name from the unit, now done with.
+    for (doc_reports, _, first_unit) in outputs.iter_mut().flatten().flatten() {
+        for (report, outcome) in doc_reports.iter_mut().zip(&mut units[*first_unit..]) {
+            report.file = std::mem::take(&mut outcome.unit.name);
+        }
+    }
     // The corpus report is assembled once the decision pass's data is gone: moving the
     // reports into it briefly holds two copies of them.
     drop(units);
@@ -524,7 +537,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     for (d, result) in outputs.into_iter().enumerate() {
         match result {
             Ok(written) => {
-                if let Some((doc_reports, rest)) = written {
+                if let Some((doc_reports, rest, _)) = written {
                     finished += usize::from(!doc_reports.is_empty());
                     entries.extend(doc_reports.into_iter().zip(rest).map(|(report, r)| {
                         DocumentEntry {
@@ -705,8 +718,10 @@ fn clean_unit(
     store: Option<&signatures::SignatureStore>,
 ) -> Result<CleanedUnit> {
     let mut cleaned = clean_text(text, options);
+    // The report takes the unit's name once the batch is written (see `run`): until then
+    // every name is held once, by the unit.
     let report = DocumentReport::new(
-        unit.name.clone(),
+        String::new(),
         loaded.encoding,
         loaded.bom,
         text,
