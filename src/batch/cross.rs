@@ -10,6 +10,7 @@
 //! kept for a whole corpus.
 
 use super::shared_bands::{ItemKind, SharedBands};
+use super::short_keys::ShortKeyTable;
 use super::signatures::{self, SignatureStore};
 use super::UnitOutcome;
 use crate::dedup::{Bands, DedupOptions, MatchKind, Measure, NearIndex, Similarity};
@@ -332,13 +333,13 @@ impl ParagraphNumbers {
 
 /// First occurrences of the paragraphs kept so far, by key: the decision pass's largest
 /// table. An entry is 32 bits of the key and the paragraph's number in the batch, 8 bytes
-/// instead of the 32 of (128-bit key, unit, paragraph), and the table is sized once for
-/// every paragraph of the batch, so it never rehashes (a resize held the old and the new
+/// instead of the 32 of (128-bit key, unit, paragraph), and the table ([`ShortKeyTable`])
+/// is sized once for every paragraph of the batch, so it never rehashes (a resize held the old and the new
 /// table at once: half of a 1 GB corpus's peak). The full 128-bit prefix is compared on
 /// every hit; a key whose 32 bits are taken by a different paragraph (a few thousand in
 /// millions) goes to a second table keyed by the full prefix.
 struct CorpusExactIndex<'n> {
-    first: FxHashMap<u32, u32>,
+    first: ShortKeyTable,
     colliding: FxHashMap<u128, u32>,
     numbers: &'n ParagraphNumbers,
 }
@@ -346,7 +347,7 @@ struct CorpusExactIndex<'n> {
 impl<'n> CorpusExactIndex<'n> {
     fn new(numbers: &'n ParagraphNumbers) -> Self {
         Self {
-            first: FxHashMap::with_capacity_and_hasher(numbers.total as usize, Default::default()),
+            first: ShortKeyTable::with_capacity(numbers.total as usize),
             colliding: FxHashMap::default(),
             numbers,
         }
@@ -363,7 +364,7 @@ impl<'n> CorpusExactIndex<'n> {
 
     /// The first kept paragraph with this key.
     fn get(&self, key: u128, units: &[UnitOutcome]) -> Option<(usize, usize)> {
-        let &found = self.first.get(&Self::short(key))?;
+        let found = self.first.get(Self::short(key))?;
         let number = if self.key_of(found, units) == key {
             found
         } else {
@@ -376,15 +377,9 @@ impl<'n> CorpusExactIndex<'n> {
     fn insert_first(&mut self, u: usize, p: usize, units: &[UnitOutcome]) {
         let key = units[u].paragraphs[p].key;
         let number = self.numbers.of(u, p);
-        match self.first.entry(Self::short(key)) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(number);
-            }
-            std::collections::hash_map::Entry::Occupied(slot) => {
-                let taken_by = *slot.get();
-                if self.key_of(taken_by, units) != key {
-                    self.colliding.entry(key).or_insert(number);
-                }
+        if let Some(taken_by) = self.first.insert_if_vacant(Self::short(key), number) {
+            if self.key_of(taken_by, units) != key {
+                self.colliding.entry(key).or_insert(number);
             }
         }
     }

@@ -15,6 +15,7 @@ pub mod cross;
 mod document;
 pub mod load;
 pub mod shared_bands;
+mod short_keys;
 pub mod signatures;
 mod sink;
 
