@@ -597,6 +597,10 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     })
 }
 
+/// Records of a corpus written together by one task of phase 4: their JSON lines make one
+/// piece of output (≈ 256 KB for records of 4 KB).
+const RECORDS_PER_RUN: usize = 64;
+
 /// What phase 4 needs to turn units as read into their clean output.
 struct Writing<'a> {
     units: &'a [UnitOutcome],
@@ -616,33 +620,36 @@ impl Writing<'_> {
         reports: &mut [DocumentReport],
         first_unit: usize,
     ) -> (Vec<Vec<u8>>, Vec<UnitRest>) {
-        let units = reports
-            .par_iter_mut()
-            .zip(loaded.texts.par_iter())
-            .enumerate();
         match &loaded.records {
-            // A run of records shares one buffer for its clean texts and one piece for
-            // its JSON lines: no allocation per record for either (they were two of a
-            // record's six, each the size of its text).
+            // A run of records shares one buffer for its clean texts and one piece, sized
+            // for it up front, for its JSON lines: no allocation per record for either
+            // (they were two of a record's six, each the size of its text).
             Some(records) => {
-                let runs: Vec<(Vec<u8>, Vec<UnitRest>)> = units
-                    .zip(records.par_iter())
-                    .with_min_len(16)
-                    .fold(
-                        || (Vec::new(), Vec::new(), String::new()),
-                        |(mut piece, mut rests, mut clean), ((r, (report, text)), record)| {
+                let runs: Vec<(Vec<u8>, Vec<UnitRest>)> = reports
+                    .par_chunks_mut(RECORDS_PER_RUN)
+                    .zip(loaded.texts.par_chunks(RECORDS_PER_RUN))
+                    .zip(records.par_chunks(RECORDS_PER_RUN))
+                    .enumerate()
+                    .map(|(k, ((reports, texts), records))| {
+                        let first = first_unit + k * RECORDS_PER_RUN;
+                        // A clean text is at most its text; escaping adds a little.
+                        let room = texts.iter().map(|t| t.len() + t.len() / 16 + 64).sum();
+                        let mut piece = Vec::with_capacity(room);
+                        let mut rests = Vec::with_capacity(texts.len());
+                        let mut clean = String::new();
+                        let each = reports.iter_mut().zip(texts).zip(records).enumerate();
+                        for (r, ((report, text), record)) in each {
                             let rest =
-                                self.finish(first_unit + r, report, text, Some(record), &mut clean);
+                                self.finish(first + r, report, text, Some(record), &mut clean);
                             let duplicate = rest.duplicate_of.is_some();
                             if !(self.config.drop_empty && (clean.trim().is_empty() || duplicate)) {
                                 record.write_with_text(&mut piece, &self.config.text_field, &clean);
                                 piece.push(b'\n');
                             }
                             rests.push(rest);
-                            (piece, rests, clean)
-                        },
-                    )
-                    .map(|(piece, rests, _)| (piece, rests))
+                        }
+                        (piece, rests)
+                    })
                     .collect();
                 let mut pieces = Vec::with_capacity(runs.len());
                 let mut rests = Vec::with_capacity(loaded.texts.len());
@@ -655,7 +662,10 @@ impl Writing<'_> {
                 (pieces, rests)
             }
             None => {
-                let finished: Vec<(String, UnitRest)> = units
+                let finished: Vec<(String, UnitRest)> = reports
+                    .par_iter_mut()
+                    .zip(loaded.texts.par_iter())
+                    .enumerate()
                     .map(|(r, (report, text))| {
                         let mut clean = String::with_capacity(text.len());
                         let rest = self.finish(first_unit + r, report, text, None, &mut clean);
