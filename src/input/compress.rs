@@ -153,8 +153,10 @@ fn compression_pool() -> Option<&'static rayon::ThreadPool> {
 
 /// One gzip member holding `text`, at the default level.
 fn gzip_member(text: &[u8]) -> std::io::Result<Vec<u8>> {
+    // Room for half the text: JSONL at the default level compresses to ≈ 38%, so a third
+    // (as before) made nearly every member's output grow to twice its size.
     let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(text.len() / 3 + 64),
+        Vec::with_capacity(text.len() / 2 + 64),
         flate2::Compression::default(),
     );
     encoder.write_all(text)?;
@@ -162,10 +164,21 @@ fn gzip_member(text: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 impl<W: Write> Write for GzipMembers<W> {
+    /// Takes text up to a batch of members at a time, so the pending text never needs
+    /// more than that room (growing it as pieces came held up to twice as much).
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.pending.extend_from_slice(buf);
-        if self.pending.len() >= GZIP_MEMBER_BYTES * GZIP_MEMBERS_AT_ONCE {
-            self.write_members(false)?;
+        const BATCH: usize = GZIP_MEMBER_BYTES * GZIP_MEMBERS_AT_ONCE;
+        let mut rest = buf;
+        while !rest.is_empty() {
+            self.pending
+                .reserve_exact(BATCH.saturating_sub(self.pending.len()));
+            let room = BATCH.saturating_sub(self.pending.len());
+            let (now, later) = rest.split_at(room.min(rest.len()));
+            self.pending.extend_from_slice(now);
+            rest = later;
+            if self.pending.len() >= BATCH {
+                self.write_members(false)?;
+            }
         }
         Ok(buf.len())
     }
@@ -209,18 +222,24 @@ mod tests {
     /// bytes from one write, from small writes, and from writes straddling the cuts.
     #[test]
     fn gzip_members_depend_on_the_text_alone() {
-        let text: Vec<u8> = (0..(GZIP_MEMBER_BYTES * 2 + 12_345) as u32)
+        // More than a batch of members, so some are compressed before the end.
+        let text: Vec<u8> = (0..(GZIP_MEMBER_BYTES * (GZIP_MEMBERS_AT_ONCE + 1) + 12_345) as u32)
             .map(|n| b"abcdefgh \n"[(n.wrapping_mul(2_654_435_761) >> 28) as usize % 10])
             .collect();
         let whole = compress(&text, Compression::Gzip).unwrap();
-        for piece in [1, 4_096, GZIP_MEMBER_BYTES - 1, GZIP_MEMBER_BYTES + 7] {
+        let batch = GZIP_MEMBER_BYTES * GZIP_MEMBERS_AT_ONCE;
+        for piece in [4_096, GZIP_MEMBER_BYTES + 7, batch + 1] {
             let mut encoder = Encoder::new(Vec::new(), Compression::Gzip).unwrap();
             for part in text.chunks(piece.min(text.len())) {
                 encoder.write_all(part).unwrap();
+                // The text waiting never needs more room than a batch.
+                if let Encoder::Gzip(members) = &encoder {
+                    assert!(members.pending.capacity() <= batch, "pieces of {piece}");
+                }
             }
             assert!(encoder.finish().unwrap() == whole, "pieces of {piece}");
         }
-        // Three members, each a gzip file of its own part of the text.
+        // Whole members and a last short one, each a gzip file of its own part of the text.
         let mut members = 0;
         let mut rest = &whole[..];
         let mut decoded = Vec::new();
@@ -233,7 +252,7 @@ mod tests {
             rest = decoder.into_inner();
             members += 1;
         }
-        assert_eq!(members, 3);
+        assert_eq!(members, GZIP_MEMBERS_AT_ONCE + 2);
         assert!(decoded == text);
         // Nothing at all is one empty member, a valid gzip file.
         let empty = compress(b"", Compression::Gzip).unwrap();
