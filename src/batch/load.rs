@@ -67,15 +67,22 @@ impl Origin<'_> {
     }
 }
 
+/// Whether a document is read a chunk at a time: a JSONL corpus in UTF-8 (plain or
+/// compressed). One that turns out to be UTF-16 (by its byte-order mark) is read whole
+/// instead, as a single chunk.
+pub fn streams(doc: &InputDoc, config: &BatchConfig) -> bool {
+    doc.jsonl && config.decode.encoding == EncodingChoice::Utf8
+}
+
 /// Reads a document's units, calling `each` with them in order: once for a text document
-/// or a corpus read whole, once per chunk for a streamed corpus.
+/// or a corpus read whole, once per chunk for a streamed corpus ([`streams`]).
 pub fn for_each_chunk(
     origin: &Origin<'_>,
     config: &BatchConfig,
     each: &mut dyn FnMut(Loaded) -> Result<()>,
 ) -> Result<Ending> {
     let doc = origin.doc;
-    if doc.jsonl && config.decode.encoding == EncodingChoice::Utf8 {
+    if streams(doc, config) {
         let mut reader: Box<dyn BufRead + Send + '_> = match doc.compression {
             Compression::None => Box::new(BufReader::with_capacity(1 << 20, origin.reader()?)),
             Compression::Gzip => Box::new(BufReader::with_capacity(

@@ -477,9 +477,9 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         let sink = Sink::open(doc, config, &stdout)?;
         let mut done = 0;
         let mut rest: Vec<UnitRest> = Vec::with_capacity(doc_reports.len());
-        // A corpus's output (its chunks', when it streams) is written behind its processing.
-        let streams = doc.jsonl;
-        let (ending, sink) = sink::write_in_order(sink, streams, |write| {
+        // A streamed corpus's chunks are written behind their processing.
+        let behind = load::streams(doc, config);
+        let (ending, sink) = sink::write_in_order(sink, behind, |write| {
             read_units(doc, &mut |loaded| {
                 let Some(chunk_reports) = doc_reports.get_mut(done..done + loaded.texts.len())
                 else {
