@@ -622,8 +622,8 @@ impl Writing<'_> {
     ) -> (Vec<Vec<u8>>, Vec<UnitRest>) {
         match &loaded.records {
             // A run of records shares one buffer for its clean texts and one piece, sized
-            // for it up front, for its JSON lines: no allocation per record for either
-            // (they were two of a record's six, each the size of its text).
+            // for it up front, for its JSON lines: no allocation per record for either,
+            // and the pieces never grow past their bytes.
             Some(records) => {
                 let runs: Vec<(Vec<u8>, Vec<UnitRest>)> = reports
                     .par_chunks_mut(RECORDS_PER_RUN)
