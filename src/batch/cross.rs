@@ -439,9 +439,14 @@ fn shared_bands(
         .sum();
     let items = numbers.total as usize + units.len();
     // A part is a unit: its signatures are read together from the store.
+    // Each thread reads every unit's signatures into one buffer of its own (a unit's are
+    // ≈ 10 KB, read once per group of bands).
+    thread_local! {
+        static BUFFER: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
+    }
     SharedBands::find(layout, items, eligible, units.len(), |u, visit| {
         let outcome = &units[u];
-        let own = OwnSignatures::read(Some(store), outcome.sketches, Vec::new())?;
+        let own = OwnSignatures::read(Some(store), outcome.sketches, BUFFER.take())?;
         for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
             if let Some(signature) = own.paragraph(paragraph, min_words) {
                 visit(numbers.of(u, p), ItemKind::Paragraph, signature);
@@ -450,6 +455,7 @@ fn shared_bands(
         if let Some(signature) = own.document() {
             visit(numbers.total + u as u32, ItemKind::Document, signature);
         }
+        BUFFER.set(own.values);
         Ok(())
     })
 }
