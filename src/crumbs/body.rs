@@ -13,6 +13,12 @@ pub struct BlockShape {
     /// First and last line index of the block.
     pub first_line: usize,
     pub last_line: usize,
+    /// The same lines' numbers among the document's live lines: where they stand in the
+    /// clean text. A block's position on the page is measured in these, so a run on the
+    /// clean text finds the same body (positions counted in input lines moved with the
+    /// lines removed before: cleaning was not idempotent).
+    pub first_place: usize,
+    pub last_place: usize,
     /// Non-blank lines in the block.
     pub lines: usize,
     pub words: usize,
@@ -47,13 +53,13 @@ pub fn body_lines(blocks: &[BlockShape]) -> Option<(usize, usize)> {
     let mut best: Option<(f64, usize, usize)> = None;
     let mut current = 0.0;
     let mut start = 0;
-    let last_line = blocks.last().map_or(1, |b| b.last_line.max(1)) as f64;
+    let last_place = blocks.last().map_or(1, |b| b.last_place.max(1)) as f64;
     for (i, block) in blocks.iter().enumerate() {
         if current <= 0.0 {
             current = 0.0;
             start = i;
         }
-        current += score(block, block.first_line as f64 / last_line);
+        current += score(block, block.first_place as f64 / last_place);
         if block.prose && best.is_none_or(|(total, _, _)| current > total) {
             best = Some((current, start, i));
         }
@@ -73,6 +79,8 @@ mod tests {
         BlockShape {
             first_line: line,
             last_line: line + lines - 1,
+            first_place: line,
+            last_place: line + lines - 1,
             lines,
             words,
             prose,

@@ -546,10 +546,13 @@ fn blocks(
         joined.clear();
         *items = (0, 0);
     };
+    // The line's number among the live lines.
+    let mut place = 0;
     for (i, line) in lines.iter().enumerate() {
         if !live[i] {
             continue;
         }
+        place += 1;
         if line.is_blank(text) {
             close(&mut current, &mut joined, &mut items);
             continue;
@@ -564,12 +567,15 @@ fn blocks(
         let block = current.get_or_insert(body::BlockShape {
             first_line: i,
             last_line: i,
+            first_place: place - 1,
+            last_place: place - 1,
             lines: 0,
             words: 0,
             prose: false,
             cost: 0.0,
         });
         block.last_line = i;
+        block.last_place = place - 1;
         block.lines += 1;
         if let Ok(k) = judged_at {
             let shape = &judged[k].1;
