@@ -13,10 +13,10 @@ pub struct BlockShape {
     /// First and last line index of the block.
     pub first_line: usize,
     pub last_line: usize,
-    /// The same lines' numbers among the document's live lines: where they stand in the
-    /// clean text. A block's position on the page is measured in these, so a run on the
-    /// clean text finds the same body (positions counted in input lines moved with the
-    /// lines removed before: cleaning was not idempotent).
+    /// The same lines' numbers in the clean text, as it will be written. A block's position
+    /// on the page is measured in these, so a run on the clean text finds the same body
+    /// (positions counted in input lines moved with the lines removed before them: cleaning
+    /// was not idempotent).
     pub first_place: usize,
     pub last_place: usize,
     /// Non-blank lines in the block.
