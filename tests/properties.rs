@@ -250,3 +250,21 @@ proptest! {
         }
     }
 }
+
+/// Two pages whose removals move the body's edge (found by `cleaning_is_idempotent`): the
+/// body was placed by input line numbers, removed lines included, so cleaning the clean
+/// text found another body. The second removes a paragraph between two blank lines, of
+/// which the clean text keeps one.
+#[test]
+fn cleaning_is_idempotent_when_removals_move_the_body() {
+    let pages = [
+        "Sentence 0 of the story says the council agreed, after a long debate, to fund the plan.\nSentence 0 of the story says the council agreed, after a long debate, to fund the plan.\n\nRelated\nSentence 0 of the story says the council agreed, after a long debate, to fund the plan.\né\nRelated\nRelated\nSingapore\n- Home\na\n\nSentence 1 of the story says the council agreed, after a long debate, to fund the plan.\nSentence 1 of the story says the council agreed, after a long debate, to fund the plan.\nSingapore\n\na\nBy A. Writer",
+        "Sentence 0 of the story says the council agreed, after a long debate, to fund the plan.\nSentence 0 of the story says the council agreed, after a long debate, to fund the plan.\n\nRelated\nSentence 0 of the story says the council agreed, after a long debate, to fund the plan.\né\nRelated\nRelated\nSingapore\n- Home\na\n\nSentence 0 of the story says the council agreed, after a long debate, to fund the plan.\nRelated\nSentence 1 of the story says the council agreed, after a long debate, to fund the plan.\nHome > News > World\nHome > News > World\n\nSentence 0 of the story says the council agreed, after a long debate, to fund the plan.\n\nBy A. Writer",
+    ];
+    for page in pages {
+        for split in [SplitMode::Auto, SplitMode::Blank] {
+            let once = clean_text(page, &options(split)).text;
+            assert_eq!(clean_text(&once, &options(split)).text, once, "{split:?}");
+        }
+    }
+}
