@@ -67,6 +67,81 @@ impl Segmentation {
     }
 }
 
+/// The blank lines written before a paragraph: the last run of consecutive blank lines
+/// since the previous line of text. A removed line between blank lines splits them into
+/// two runs, and only the later one is written.
+#[derive(Debug, Clone, Default)]
+struct BlankRun(Option<Range<usize>>);
+
+impl BlankRun {
+    /// Live blank line `i` comes next.
+    fn push(&mut self, i: usize) {
+        self.0 = match self.0.take() {
+            Some(run) if run.end == i => Some(run.start..i + 1),
+            _ => Some(i..i + 1),
+        };
+    }
+
+    /// The run so far, ended by a line of text.
+    fn take(&mut self) -> Option<Range<usize>> {
+        self.0.take()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+/// Where the live lines of text will stand in the clean text written from the
+/// segmentation (`pipeline::assemble`): after the document's leading blank lines, each
+/// line after the one before it and, where a paragraph starts, after its gap (the first
+/// paragraph's gap is the leading one). The same in either split mode: a paragraph starts
+/// wherever a gap was seen. Fed the live lines in order.
+#[derive(Debug, Clone)]
+pub struct CleanPlaces {
+    written: usize,
+    seen_text: bool,
+    gap: BlankRun,
+}
+
+impl CleanPlaces {
+    pub fn new(text: &str, lines: &[Line]) -> Self {
+        Self {
+            written: first_text_line(lines.iter().map(|l| l.is_blank(text))),
+            seen_text: false,
+            gap: BlankRun::default(),
+        }
+    }
+
+    /// Live blank line `i` comes next.
+    pub fn blank(&mut self, i: usize) {
+        self.gap.push(i);
+    }
+
+    /// A live line of text comes next: its line number in the clean text.
+    pub fn text(&mut self) -> usize {
+        let gap = self.gap.take().map_or(0, |run| run.len());
+        if self.seen_text {
+            self.written += gap;
+        }
+        self.seen_text = true;
+        self.written += 1;
+        self.written - 1
+    }
+}
+
+/// Index of the first line that is not blank (the number of lines if none is).
+fn first_text_line(blank: impl IntoIterator<Item = bool>) -> usize {
+    let mut count = 0;
+    for is_blank in blank {
+        if !is_blank {
+            break;
+        }
+        count += 1;
+    }
+    count
+}
+
 /// Splits the live lines into paragraphs. `live[i]` says whether line `i` is still part of
 /// the document.
 pub fn segment(text: &str, lines: &[Line], live: &[bool], mode: SplitMode) -> Segmentation {
@@ -84,7 +159,7 @@ pub fn segment(text: &str, lines: &[Line], live: &[bool], mode: SplitMode) -> Se
         ..Segmentation::default()
     };
     // The last run of consecutive blank lines seen since the previous paragraph.
-    let mut blank_run: Option<Range<usize>> = None;
+    let mut blank_run = BlankRun::default();
     let mut open: Option<Paragraph> = None;
     let mut gap_pending: Range<usize> = 0..0;
 
@@ -101,13 +176,10 @@ pub fn segment(text: &str, lines: &[Line], live: &[bool], mode: SplitMode) -> Se
             if let Some(p) = open.take() {
                 close(&mut seg, p, gap_pending.clone());
             }
-            blank_run = match blank_run {
-                Some(run) if run.end == i => Some(run.start..i + 1),
-                _ => Some(i..i + 1),
-            };
+            blank_run.push(i);
             continue;
         }
-        let continues = matches!(split, SplitMode::Blank) && open.is_some() && blank_run.is_none();
+        let continues = matches!(split, SplitMode::Blank) && open.is_some() && blank_run.is_empty();
         if continues {
             if let Some(p) = open.as_mut() {
                 p.last_line = i;
@@ -132,7 +204,7 @@ pub fn segment(text: &str, lines: &[Line], live: &[bool], mode: SplitMode) -> Se
     if let Some(p) = open.take() {
         close(&mut seg, p, gap_pending);
     }
-    let first_text = blank.iter().position(|b| !b).unwrap_or(lines.len());
+    let first_text = first_text_line(blank.iter().copied());
     let last_text = blank
         .iter()
         .rposition(|b| !b)

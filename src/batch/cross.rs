@@ -360,8 +360,8 @@ impl ParagraphNumbers {
 /// First occurrences of the paragraphs kept so far, by key: the decision pass's largest
 /// table. An entry is 32 bits of the key and the paragraph's number in the batch, 8 bytes
 /// instead of the 32 of (128-bit key, unit, paragraph), and the table ([`ShortKeyTable`])
-/// is sized once for every paragraph of the batch, so it never rehashes (a resize held the old and the new
-/// table at once: half of a 1 GB corpus's peak). The full 128-bit prefix is compared on
+/// is sized once for every paragraph of the batch, so it never rehashes (a resize held the
+/// old and the new table at once: half of a 1 GB corpus's peak). The full 128-bit prefix is compared on
 /// every hit; a key whose 32 bits are taken by a different paragraph (a few thousand in
 /// millions) goes to a second table keyed by the full prefix.
 struct CorpusExactIndex<'n> {

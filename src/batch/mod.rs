@@ -22,7 +22,6 @@ mod sink;
 use crate::config::Destination;
 use crate::crumbs::template_key;
 use crate::input::decode::DecodeOptions;
-use crate::input::jsonl;
 use crate::input::sources::{expand, Compression, InputDoc, SourceOptions};
 use crate::pipeline::{clean_text, reassemble_into, CleanOptions};
 use crate::report::corpus::{CorpusReport, DocumentEntry};
@@ -639,8 +638,8 @@ impl Writing<'_> {
                         let mut clean = String::new();
                         let each = reports.iter_mut().zip(texts).zip(records).enumerate();
                         for (r, ((report, text), record)) in each {
-                            let rest =
-                                self.finish(first + r, report, text, Some(record), &mut clean);
+                            let id = Some(record.id.as_str());
+                            let rest = self.finish(first + r, report, text, id, &mut clean);
                             let duplicate = rest.duplicate_of.is_some();
                             if !(self.config.drop_empty && (clean.trim().is_empty() || duplicate)) {
                                 record.write_with_text(&mut piece, &self.config.text_field, &clean);
@@ -662,40 +661,31 @@ impl Writing<'_> {
                 (pieces, rests)
             }
             None => {
-                let finished: Vec<(String, UnitRest)> = reports
+                let (cleans, rests): (Vec<Vec<u8>>, Vec<UnitRest>) = reports
                     .par_iter_mut()
                     .zip(loaded.texts.par_iter())
                     .enumerate()
                     .map(|(r, (report, text))| {
                         let mut clean = String::with_capacity(text.len());
                         let rest = self.finish(first_unit + r, report, text, None, &mut clean);
-                        (clean, rest)
+                        (clean.into_bytes(), rest)
                     })
-                    .collect();
-                let mut pieces = Vec::with_capacity(finished.len() + 1);
-                if self.config.keep_bom && loaded.bom.is_some() {
-                    pieces.push("\u{FEFF}".as_bytes().to_vec());
-                }
-                let rests = finished
-                    .into_iter()
-                    .map(|(text, rest)| {
-                        pieces.push(text.into_bytes());
-                        rest
-                    })
-                    .collect();
-                (pieces, rests)
+                    .unzip();
+                let bom = (self.config.keep_bom && loaded.bom.is_some())
+                    .then(|| "\u{FEFF}".as_bytes().to_vec());
+                (bom.into_iter().chain(cleans).collect(), rests)
             }
         }
     }
 
-    /// One unit, numbered `u` in the batch: its clean text rebuilt into `clean`, its
-    /// report completed, and what the corpus report adds for it.
+    /// One unit, numbered `u` in the batch (a record with `id`, for JSONL): its clean text
+    /// rebuilt into `clean`, its report completed, and what the corpus report adds for it.
     fn finish(
         &self,
         u: usize,
         report: &mut DocumentReport,
         text: &str,
-        record: Option<&jsonl::Record>,
+        id: Option<&str>,
         clean: &mut String,
     ) -> UnitRest {
         let (units, cross) = (self.units, self.cross);
@@ -709,7 +699,7 @@ impl Writing<'_> {
         report.bytes_out = clean.len();
         cross.annotate(u, units, report, text, self.detail);
         UnitRest {
-            id: record.map(|record| record.id.clone()),
+            id: id.map(str::to_string),
             duplicate_of: cross
                 .duplicate_document(u)
                 .map(|(o, sim)| (units[o].unit.name.clone(), sim)),

@@ -546,37 +546,18 @@ fn blocks(
         joined.clear();
         *items = (0, 0);
     };
-    // Where each line of text will stand in the clean text, as `pipeline::assemble` lays
-    // it out: the blank lines before the input's first line of text, then each paragraph
-    // after the last run of blank lines before it (blank lines with a removed line between
-    // them are two runs, and only the second is written).
-    let first_text = lines
-        .iter()
-        .position(|l| !l.is_blank(text))
-        .unwrap_or(lines.len());
-    let mut written = first_text;
-    let mut seen_text = false;
-    // The last run of blank lines since the last line of text: where it ends, its length.
-    let mut blank_run: Option<(usize, usize)> = None;
+    // Where each line of text will stand in the clean text.
+    let mut places = crate::segment::CleanPlaces::new(text, lines);
     for (i, line) in lines.iter().enumerate() {
         if !live[i] {
             continue;
         }
         if line.is_blank(text) {
             close(&mut current, &mut joined, &mut items);
-            blank_run = match blank_run {
-                Some((end, len)) if end == i => Some((i + 1, len + 1)),
-                _ => Some((i + 1, 1)),
-            };
+            places.blank(i);
             continue;
         }
-        if seen_text {
-            written += blank_run.map_or(0, |(_, len)| len);
-        }
-        seen_text = true;
-        blank_run = None;
-        let place = written;
-        written += 1;
+        let place = places.text();
         if per_line {
             close(&mut current, &mut joined, &mut items);
         }

@@ -170,9 +170,8 @@ impl<W: Write> Write for GzipMembers<W> {
         const BATCH: usize = GZIP_MEMBER_BYTES * GZIP_MEMBERS_AT_ONCE;
         let mut rest = buf;
         while !rest.is_empty() {
-            self.pending
-                .reserve_exact(BATCH.saturating_sub(self.pending.len()));
             let room = BATCH.saturating_sub(self.pending.len());
+            self.pending.reserve_exact(room);
             let (now, later) = rest.split_at(room.min(rest.len()));
             self.pending.extend_from_slice(now);
             rest = later;
