@@ -9,6 +9,7 @@
 //! equal signature values (MinHash's estimate of Jaccard similarity): shingle sets are not
 //! kept for a whole corpus.
 
+use super::digests::SignatureDigests;
 use super::shared_bands::{ItemKind, SharedBands};
 use super::short_keys::ShortKeyTable;
 use super::signatures::{self, SignatureStore};
@@ -510,6 +511,10 @@ fn decide_indexing(
         |item: u32, band: usize| shared.as_ref().is_none_or(|s| s.is_shared(item, band));
     let mut exact = CorpusExactIndex::new(&numbers);
     let mut near = options.near.map(|o| (o, NearIndex::new(layout)));
+    // Only with a store: without one no candidate is verified.
+    let mut digests =
+        store.map(|store| SignatureDigests::new(numbers.total as usize, store.values()));
+    let mut own_digest: Vec<u64> = Vec::new();
     let mut documents = NearIndex::new(layout);
     let mut decisions = CrossDecisions {
         dropped: vec![Vec::new(); units.len()],
@@ -547,13 +552,27 @@ fn decide_indexing(
             // Most similar; among equals the earliest (candidates come in ascending order).
             let mut best = None::<(usize, usize, f64)>;
             let number = numbers.of(u, p);
+            if let Some(digests) = &digests {
+                digests.digest(signature, &mut own_digest);
+            }
             for candidate in index.candidates_in_bands(signature, &[], |b| is_shared(number, b)) {
+                // Skipped unread when its digest shows it can reach neither the threshold
+                // nor the best so far (see `digests`): the same choice, far fewer reads.
+                let chosen_at_best = |value: f64| {
+                    value >= near_options.threshold && best.is_none_or(|b| value > b.2)
+                };
+                if digests
+                    .as_ref()
+                    .is_some_and(|d| !chosen_at_best(d.most_similar(candidate as u32, &own_digest)))
+                {
+                    continue;
+                }
                 let (v, q) = numbers.locate(candidate as u32);
                 if !read_other(units[v].sketches.of(&units[v].paragraphs[q]), &mut other)? {
                     continue;
                 }
                 let value = estimated_jaccard(signature, &other);
-                if value >= near_options.threshold && best.is_none_or(|b| value > b.2) {
+                if chosen_at_best(value) {
                     best = Some((v, q, value));
                 }
             }
@@ -643,6 +662,9 @@ fn decide_indexing(
             {
                 if matched[p].is_none() {
                     let number = numbers.of(u, p);
+                    if let Some(digests) = &mut digests {
+                        digests.record(number, signature);
+                    }
                     index.insert_bands(number as usize, signature, &[], |b| is_shared(number, b));
                 }
             }

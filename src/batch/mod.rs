@@ -12,6 +12,7 @@
 //! 4. *write* (parallel): re-read each document, apply both sets of decisions, write.
 
 pub mod cross;
+mod digests;
 mod document;
 pub mod load;
 pub mod shared_bands;
