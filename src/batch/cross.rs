@@ -529,13 +529,19 @@ fn decide_indexing(
         }
     };
     let mut own_buffer: Vec<u32> = Vec::new();
+    let mut exact_found: Vec<Option<(usize, usize)>> = Vec::new();
     for (u, outcome) in units.iter().enumerate() {
         let own = OwnSignatures::read(store, outcome.sketches, std::mem::take(&mut own_buffer))?;
         let paragraphs = &outcome.paragraphs;
         let n = paragraphs.len();
+        // The unit's exact look-ups first, in a loop of their own: each misses the cache
+        // (a batch-wide table) and, independent of each other, their misses overlap. The
+        // unit's own paragraphs are indexed only after its turn, so none is missed here.
+        exact_found.clear();
+        exact_found.extend(paragraphs.iter().map(|fp| exact.get(fp.key, units)));
         let mut matched: Vec<Option<CrossMatch>> = vec![None; n];
         for (p, fp) in paragraphs.iter().enumerate() {
-            if let Some((v, q)) = exact.get(fp.key, units) {
+            if let Some((v, q)) = exact_found[p] {
                 matched[p] = Some(CrossMatch {
                     unit: v,
                     paragraph: q,

@@ -79,8 +79,13 @@ impl SignatureDigests {
 
 /// Sets the bits of a zeroed digest from the first `values` values of a signature.
 fn fill(values: usize, signature: &[u32], digest: &mut [u64]) {
-    for (i, &value) in signature.iter().take(values).enumerate() {
-        digest[i / 64] |= u64::from((value >> DIGEST_BIT) & 1) << (i % 64);
+    let signature = &signature[..values.min(signature.len())];
+    // A word at a time, without indexing, so that the loop vectorises (bit by bit it was
+    // a fifth of the decision walk's own time).
+    for (word, values) in digest.iter_mut().zip(signature.chunks(64)) {
+        *word = values.iter().enumerate().fold(0, |word, (i, &value)| {
+            word | (u64::from((value >> DIGEST_BIT) & 1) << i)
+        });
     }
 }
 
