@@ -16,6 +16,7 @@ use anyhow::{Context, Result};
 use std::fs::File;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+use zerocopy::IntoBytes;
 
 /// Marks an error of the store itself (creating, writing or reading its file): it ends the
 /// batch, since every later document would fail the same way (a full `TMPDIR`), rather
@@ -79,8 +80,13 @@ impl SignatureStore {
             first
         };
         if count > 0 {
-            let bytes: Vec<u8> = signatures.iter().flat_map(|v| v.to_le_bytes()).collect();
-            if let Err(e) = write_all_at(&self.file, &bytes, self.offset(first)) {
+            // Written as they are in memory where that is little-endian.
+            let little: std::borrow::Cow<[u32]> = if cfg!(target_endian = "little") {
+                signatures.into()
+            } else {
+                signatures.iter().map(|v| v.to_le()).collect()
+            };
+            if let Err(e) = write_all_at(&self.file, little.as_bytes(), self.offset(first)) {
                 self.failed.store(true, Ordering::Relaxed);
                 return Err(anyhow::Error::new(e)
                     .context("writing to a temporary file")
@@ -92,16 +98,17 @@ impl SignatureStore {
 
     /// Reads `count` signatures from number `first` into `out` (replacing its contents).
     pub fn read(&self, first: u64, count: usize, out: &mut Vec<u32>) -> Result<()> {
-        let mut bytes = vec![0u8; count * self.values * 4];
-        read_exact_at(&self.file, &mut bytes, self.offset(first))
+        // Straight into `out`'s values, as bytes (no buffer of its own per read: the
+        // pre-pass reads every unit's signatures once per group of bands).
+        out.clear();
+        out.resize(count * self.values, 0);
+        read_exact_at(&self.file, out.as_mut_bytes(), self.offset(first))
             .context("reading back from a temporary file")
             .context(StoreError)?;
-        out.clear();
-        out.extend(
-            bytes
-                .chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-        );
+        // The file holds little-endian values (a no-op on little-endian machines).
+        for value in out.iter_mut() {
+            *value = u32::from_le(*value);
+        }
         Ok(())
     }
 
