@@ -21,6 +21,7 @@ use crate::report::json::{range_text, Location, Removal};
 use crate::report::{preview, DocumentReport, ReportDetail};
 use anyhow::Result;
 use rustc_hash::FxHashMap;
+use std::sync::{Condvar, Mutex, OnceLock};
 
 /// What the corpus-wide pass keeps of a paragraph of a clean text: 32 bytes; its signature,
 /// when near matching is on, is in the batch's [`SignatureStore`].
@@ -176,32 +177,24 @@ pub struct CrossMatch {
     pub whole_document: bool,
 }
 
-/// The decisions of the corpus-wide pass.
-#[derive(Debug, Default, PartialEq)]
-pub struct CrossDecisions {
-    /// Per unit: dropped paragraph → its earlier copy.
-    dropped: Vec<Vec<(usize, CrossMatch)>>,
-    /// Per unit: the unit it wholly copies, with the weakest similarity among its matches.
-    duplicate_of: Vec<Option<(usize, f64)>>,
+/// One unit's decisions in the corpus-wide pass.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnitDecision {
+    /// Dropped paragraph → its earlier copy.
+    dropped: Vec<(usize, CrossMatch)>,
+    /// The unit it wholly copies, with the weakest similarity among its matches.
+    duplicate_of: Option<(usize, f64)>,
 }
 
-impl CrossDecisions {
-    /// Indices of a unit's remaining paragraphs dropped as copies of earlier documents.
-    pub fn dropped_paragraphs(&self, unit: usize) -> Vec<usize> {
-        self.dropped
-            .get(unit)
-            .map(|d| d.iter().map(|(p, _)| *p).collect())
-            .unwrap_or_default()
-    }
-
-    /// Whether every remaining paragraph of the unit is a copy of an earlier document.
-    pub fn is_duplicate_unit(&self, unit: usize) -> bool {
-        self.duplicate_document(unit).is_some()
+impl UnitDecision {
+    /// Indices of the unit's remaining paragraphs dropped as copies of earlier documents.
+    pub fn dropped_paragraphs(&self) -> Vec<usize> {
+        self.dropped.iter().map(|(p, _)| *p).collect()
     }
 
     /// The unit this one wholly copies, and the similarity.
-    pub fn duplicate_document(&self, unit: usize) -> Option<(usize, f64)> {
-        self.duplicate_of.get(unit).copied().flatten()
+    pub fn duplicate_document(&self) -> Option<(usize, f64)> {
+        self.duplicate_of
     }
 
     /// Adds the unit's cross-document removals to its report (their count only, at
@@ -214,9 +207,10 @@ impl CrossDecisions {
         text: &str,
         detail: ReportDetail,
     ) {
-        let Some(dropped) = self.dropped.get(unit).filter(|d| !d.is_empty()) else {
+        let dropped = &self.dropped;
+        if dropped.is_empty() {
             return;
-        };
+        }
         let lines = crate::text::split_lines(text);
         let paragraphs = &units[unit].paragraphs;
         for (p, m) in dropped {
@@ -289,6 +283,108 @@ impl CrossDecisions {
         }
         report.removals.sort_by_key(|r| r.lines);
         report.paragraphs_out = report.paragraphs_out.saturating_sub(dropped.len());
+    }
+}
+
+/// The decisions of the corpus-wide pass, published unit by unit as the walk makes them,
+/// so that writing runs beside the walk (which is serial, on one core): a unit's decisions
+/// are final once its turn is over, since later units never change an earlier one's, and
+/// a writer waits for the turn of each unit it writes.
+#[derive(Debug)]
+pub struct CrossDecisions {
+    units: Vec<OnceLock<UnitDecision>>,
+    walk: Mutex<WalkState>,
+    turn: Condvar,
+}
+
+/// What waiters need to know of the walk, under its lock.
+#[derive(Debug, Default)]
+struct WalkState {
+    /// The walk is over, done or not: a unit without decisions now never gets any.
+    over: bool,
+    /// Writers waiting for a turn (none, nearly always: a turn only wakes them if any).
+    waiting: usize,
+}
+
+/// The walk ended before deciding a unit (its own error is the batch's).
+#[derive(Debug)]
+pub struct WalkStopped;
+
+impl std::fmt::Display for WalkStopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the decision pass across documents stopped before this document")
+    }
+}
+
+impl std::error::Error for WalkStopped {}
+
+impl CrossDecisions {
+    /// Room for the decisions of `units` units, none made yet.
+    pub fn new(units: usize) -> Self {
+        Self {
+            units: (0..units).map(|_| OnceLock::new()).collect(),
+            walk: Mutex::new(WalkState::default()),
+            turn: Condvar::new(),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, WalkState> {
+        self.walk.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Makes unit `u`'s decisions final and wakes the writers waiting, if any.
+    fn publish(&self, u: usize, decision: UnitDecision) {
+        if let Some(slot) = self.units.get(u) {
+            // Set once: the walk takes each unit once.
+            let _ = slot.set(decision);
+        }
+        // Under the lock, so that a writer that found the slot empty is already waiting.
+        if self.state().waiting > 0 {
+            self.turn.notify_all();
+        }
+    }
+
+    /// Marks the walk over, done or not, and wakes every writer still waiting.
+    fn close(&self) {
+        self.state().over = true;
+        self.turn.notify_all();
+    }
+
+    /// Unit `u`'s decisions, once the walk has made them; [`WalkStopped`] if the walk ended
+    /// without them.
+    pub fn wait_for(&self, u: usize) -> Result<&UnitDecision> {
+        let slot = self.units.get(u).ok_or(WalkStopped)?;
+        if let Some(decision) = slot.get() {
+            return Ok(decision);
+        }
+        let mut state = self.state();
+        loop {
+            if let Some(decision) = slot.get() {
+                return Ok(decision);
+            }
+            if state.over {
+                return Err(WalkStopped.into());
+            }
+            state.waiting += 1;
+            state = self.turn.wait(state).unwrap_or_else(|e| e.into_inner());
+            state.waiting -= 1;
+        }
+    }
+
+    /// Every unit's decisions, as made so far (for tests comparing two walks).
+    #[cfg(test)]
+    fn made(&self) -> Vec<Option<UnitDecision>> {
+        self.units.iter().map(|slot| slot.get().cloned()).collect()
+    }
+}
+
+/// Closes the decisions when the walk ends, however it ends (an error, or a panic that
+/// would otherwise leave writers waiting for ever).
+struct CloseOnEnd<'d>(&'d CrossDecisions);
+
+impl Drop for CloseOnEnd<'_> {
+    fn drop(&mut self) {
+        self.0.close();
     }
 }
 
@@ -461,14 +557,28 @@ fn shared_bands(
     })
 }
 
-/// The corpus-wide decision pass. Signatures are read back from `store` (near matching on):
-/// a unit's own once, an earlier paragraph's when it is a candidate.
+/// The corpus-wide decision pass, prepared and walked at once (phase 4 runs the walk
+/// beside its writing instead: [`DecisionPass::walk`]).
+#[cfg(test)]
 pub fn decide(
     units: &[UnitOutcome],
     options: &DedupOptions,
     store: Option<&SignatureStore>,
 ) -> Result<CrossDecisions> {
     decide_indexing(units, options, store, IndexedBands::Shared)
+}
+
+#[cfg(test)]
+fn decide_indexing(
+    units: &[UnitOutcome],
+    options: &DedupOptions,
+    store: Option<&SignatureStore>,
+    indexed: IndexedBands,
+) -> Result<CrossDecisions> {
+    let pass = DecisionPass::prepare_indexing(units, options, store, indexed)?;
+    let decisions = CrossDecisions::new(units.len());
+    pass.walk(&decisions)?;
+    Ok(decisions)
 }
 
 /// Which bands of a paragraph the decision pass indexes.
@@ -481,230 +591,282 @@ enum IndexedBands {
     All,
 }
 
-fn decide_indexing(
-    units: &[UnitOutcome],
-    options: &DedupOptions,
-    store: Option<&SignatureStore>,
-    indexed: IndexedBands,
-) -> Result<CrossDecisions> {
-    let numbers = ParagraphNumbers::new(units)?;
-    let layout = Bands::for_threshold(
-        options.near.map_or(1.0, |o| o.threshold),
-        options.near.map_or(1, |o| o.signature_values),
-    );
-    let store = store.filter(|_| options.near.is_some());
-    // Computed before the decision pass's tables exist, so that its peak and theirs do
-    // not add up.
-    let shared = match store.filter(|_| indexed == IndexedBands::Shared) {
-        Some(store) => Some(shared_bands(
+/// The corpus-wide decision pass, ready to walk: the batch's paragraph numbers, the band
+/// layout and which bands are shared. Signatures are read back from `store` (near
+/// matching on): a unit's own once, an earlier paragraph's when it is a candidate.
+pub struct DecisionPass<'a> {
+    units: &'a [UnitOutcome],
+    options: &'a DedupOptions,
+    store: Option<&'a SignatureStore>,
+    numbers: ParagraphNumbers,
+    layout: Bands,
+    shared: Option<SharedBands>,
+}
+
+impl<'a> DecisionPass<'a> {
+    /// Numbers the paragraphs and finds the shared bands (in parallel).
+    pub fn prepare(
+        units: &'a [UnitOutcome],
+        options: &'a DedupOptions,
+        store: Option<&'a SignatureStore>,
+    ) -> Result<Self> {
+        Self::prepare_indexing(units, options, store, IndexedBands::Shared)
+    }
+
+    fn prepare_indexing(
+        units: &'a [UnitOutcome],
+        options: &'a DedupOptions,
+        store: Option<&'a SignatureStore>,
+        indexed: IndexedBands,
+    ) -> Result<Self> {
+        let numbers = ParagraphNumbers::new(units)?;
+        let layout = Bands::for_threshold(
+            options.near.map_or(1.0, |o| o.threshold),
+            options.near.map_or(1, |o| o.signature_values),
+        );
+        let store = store.filter(|_| options.near.is_some());
+        // Computed before the walk's tables exist, so that its peak and theirs do not add
+        // up.
+        let shared = match store.filter(|_| indexed == IndexedBands::Shared) {
+            Some(store) => Some(shared_bands(
+                units,
+                &numbers,
+                layout,
+                options.min_words,
+                store,
+            )?),
+            None => None,
+        };
+        Ok(Self {
             units,
-            &numbers,
-            layout,
-            options.min_words,
+            options,
             store,
-        )?),
-        None => None,
-    };
-    // Paragraphs are indexed (and looked up) under their batch number, documents under
-    // the number after the paragraphs' that `shared` gives them.
-    let is_shared =
-        |item: u32, band: usize| shared.as_ref().is_none_or(|s| s.is_shared(item, band));
-    let mut exact = CorpusExactIndex::new(&numbers);
-    let mut near = options.near.map(|o| (o, NearIndex::new(layout)));
-    // Only with a store: without one no candidate is verified.
-    let mut digests =
-        store.map(|store| SignatureDigests::new(numbers.total as usize, store.values()));
-    let mut own_digest: Vec<u64> = Vec::new();
-    let mut documents = NearIndex::new(layout);
-    let mut decisions = CrossDecisions {
-        dropped: vec![Vec::new(); units.len()],
-        duplicate_of: vec![None; units.len()],
-    };
-    // An earlier signature, read back for verifying a candidate.
-    let mut other: Vec<u32> = Vec::new();
-    let read_other = |number: Option<u64>, other: &mut Vec<u32>| -> Result<bool> {
-        match (store, number) {
-            (Some(store), Some(number)) => store.read(number, 1, other).map(|()| true),
-            _ => Ok(false),
-        }
-    };
-    let mut own_buffer: Vec<u32> = Vec::new();
-    let mut exact_found: Vec<Option<(usize, usize)>> = Vec::new();
-    for (u, outcome) in units.iter().enumerate() {
-        let own = OwnSignatures::read(store, outcome.sketches, std::mem::take(&mut own_buffer))?;
-        let paragraphs = &outcome.paragraphs;
-        let n = paragraphs.len();
-        // The unit's exact look-ups first, in a loop of their own: each misses the cache
-        // (a batch-wide table) and, independent of each other, their misses overlap. The
-        // unit's own paragraphs are indexed only after its turn, so none is missed here.
-        exact_found.clear();
-        exact_found.extend(paragraphs.iter().map(|fp| exact.get(fp.key, units)));
-        let mut matched: Vec<Option<CrossMatch>> = vec![None; n];
-        for (p, fp) in paragraphs.iter().enumerate() {
-            if let Some((v, q)) = exact_found[p] {
-                matched[p] = Some(CrossMatch {
-                    unit: v,
+            numbers,
+            layout,
+            shared,
+        })
+    }
+
+    /// The walk over the units in input order (the first occurrence wins), publishing
+    /// each unit's decisions to `decisions` as its turn ends. Serial, and never waits for
+    /// the thread pool: writers on the pool's other threads may be waiting for it.
+    pub fn walk(&self, decisions: &CrossDecisions) -> Result<()> {
+        let _close = CloseOnEnd(decisions);
+        let Self {
+            units,
+            options,
+            store,
+            ref numbers,
+            layout,
+            ref shared,
+        } = *self;
+        // Paragraphs are indexed (and looked up) under their batch number, documents under
+        // the number after the paragraphs' that `shared` gives them.
+        let is_shared =
+            |item: u32, band: usize| shared.as_ref().is_none_or(|s| s.is_shared(item, band));
+        let mut exact = CorpusExactIndex::new(numbers);
+        let mut near = options.near.map(|o| (o, NearIndex::new(layout)));
+        // Only with a store: without one no candidate is verified.
+        let mut digests =
+            store.map(|store| SignatureDigests::new(numbers.total as usize, store.values()));
+        let mut own_digest: Vec<u64> = Vec::new();
+        let mut documents = NearIndex::new(layout);
+        // An earlier signature, read back for verifying a candidate.
+        let mut other: Vec<u32> = Vec::new();
+        let read_other = |number: Option<u64>, other: &mut Vec<u32>| -> Result<bool> {
+            match (store, number) {
+                (Some(store), Some(number)) => store.read(number, 1, other).map(|()| true),
+                _ => Ok(false),
+            }
+        };
+        let mut own_buffer: Vec<u32> = Vec::new();
+        let mut exact_found: Vec<Option<(usize, usize)>> = Vec::new();
+        for (u, outcome) in units.iter().enumerate() {
+            let own =
+                OwnSignatures::read(store, outcome.sketches, std::mem::take(&mut own_buffer))?;
+            let paragraphs = &outcome.paragraphs;
+            let n = paragraphs.len();
+            // The unit's exact look-ups first, in a loop of their own: each misses the cache
+            // (a batch-wide table) and, independent of each other, their misses overlap. The
+            // unit's own paragraphs are indexed only after its turn, so none is missed here.
+            exact_found.clear();
+            exact_found.extend(paragraphs.iter().map(|fp| exact.get(fp.key, units)));
+            let mut matched: Vec<Option<CrossMatch>> = vec![None; n];
+            for (p, fp) in paragraphs.iter().enumerate() {
+                if let Some((v, q)) = exact_found[p] {
+                    matched[p] = Some(CrossMatch {
+                        unit: v,
+                        paragraph: q,
+                        kind: MatchKind::Exact,
+                        whole_document: false,
+                    });
+                    continue;
+                }
+                let (Some((near_options, index)), Some(signature)) =
+                    (near.as_ref(), own.paragraph(fp, options.min_words))
+                else {
+                    continue;
+                };
+                // Most similar; among equals the earliest (candidates come in ascending order).
+                let mut best = None::<(usize, usize, f64)>;
+                let number = numbers.of(u, p);
+                if let Some(digests) = &digests {
+                    digests.digest(signature, &mut own_digest);
+                }
+                for candidate in index.candidates_in_bands(signature, &[], |b| is_shared(number, b))
+                {
+                    // Skipped unread when its digest shows it can reach neither the threshold
+                    // nor the best so far (see `digests`): the same choice, far fewer reads.
+                    let chosen_at_best = |value: f64| {
+                        value >= near_options.threshold && best.is_none_or(|b| value > b.2)
+                    };
+                    if digests.as_ref().is_some_and(|d| {
+                        !chosen_at_best(d.most_similar(candidate as u32, &own_digest))
+                    }) {
+                        continue;
+                    }
+                    let (v, q) = numbers.locate(candidate as u32);
+                    if !read_other(units[v].sketches.of(&units[v].paragraphs[q]), &mut other)? {
+                        continue;
+                    }
+                    let value = estimated_jaccard(signature, &other);
+                    if chosen_at_best(value) {
+                        best = Some((v, q, value));
+                    }
+                }
+                if let Some((v, q, value)) = best {
+                    matched[p] = Some(CrossMatch {
+                        unit: v,
+                        paragraph: q,
+                        kind: MatchKind::Near(Similarity {
+                            value,
+                            measure: Measure::Jaccard,
+                        }),
+                        whole_document: false,
+                    });
+                }
+            }
+
+            // Anchors, then aligned short repeats, as within a document.
+            let mut dropped: Vec<Option<CrossMatch>> = (0..n)
+                .map(|p| matched[p].filter(|_| paragraphs[p].words >= options.min_words))
+                .collect();
+            let aligned = |p: usize, m: CrossMatch, step: isize| -> Option<CrossMatch> {
+                let q = m.paragraph.checked_add_signed(step)?;
+                let other = units[m.unit].paragraphs.get(q)?;
+                (other.key == paragraphs[p].key).then_some(CrossMatch {
+                    unit: m.unit,
                     paragraph: q,
                     kind: MatchKind::Exact,
                     whole_document: false,
-                });
-                continue;
-            }
-            let (Some((near_options, index)), Some(signature)) =
-                (near.as_ref(), own.paragraph(fp, options.min_words))
-            else {
-                continue;
+                })
             };
-            // Most similar; among equals the earliest (candidates come in ascending order).
-            let mut best = None::<(usize, usize, f64)>;
-            let number = numbers.of(u, p);
-            if let Some(digests) = &digests {
-                digests.digest(signature, &mut own_digest);
+            for p in 1..n {
+                if dropped[p].is_none() {
+                    if let Some(m) = dropped[p - 1] {
+                        dropped[p] = aligned(p, m, 1);
+                    }
+                }
             }
-            for candidate in index.candidates_in_bands(signature, &[], |b| is_shared(number, b)) {
-                // Skipped unread when its digest shows it can reach neither the threshold
-                // nor the best so far (see `digests`): the same choice, far fewer reads.
-                let chosen_at_best = |value: f64| {
-                    value >= near_options.threshold && best.is_none_or(|b| value > b.2)
-                };
-                if digests
-                    .as_ref()
-                    .is_some_and(|d| !chosen_at_best(d.most_similar(candidate as u32, &own_digest)))
+            for p in (0..n.saturating_sub(1)).rev() {
+                if dropped[p].is_none() {
+                    if let Some(m) = dropped[p + 1] {
+                        dropped[p] = aligned(p, m, -1);
+                    }
+                }
+            }
+
+            // A document whose clean text as a whole is a near copy of an earlier one goes
+            // whole, even where its paragraphs are wrapped or split differently.
+            let mut whole_copy = None::<(usize, f64)>;
+            if let (Some((near_options, _)), Some(signature)) = (near.as_ref(), own.document()) {
+                let number = numbers.total + u as u32;
+                for v in documents.candidates_in_bands(signature, &[], |b| is_shared(number, b)) {
+                    if !read_other(units[v].sketches.of_document(), &mut other)? {
+                        continue;
+                    }
+                    let value = estimated_jaccard(signature, &other);
+                    if value >= near_options.threshold && whole_copy.is_none_or(|b| value > b.1) {
+                        whole_copy = Some((v, value));
+                    }
+                }
+                if let Some((v, value)) = whole_copy {
+                    for (p, slot) in dropped.iter_mut().enumerate() {
+                        if slot.is_none() {
+                            *slot = Some(CrossMatch {
+                                unit: v,
+                                paragraph: p.min(units[v].paragraphs.len().saturating_sub(1)),
+                                kind: MatchKind::Near(Similarity {
+                                    value,
+                                    measure: Measure::Jaccard,
+                                }),
+                                whole_document: true,
+                            });
+                        }
+                    }
+                } else {
+                    documents.insert_bands(u, signature, &[], |b| is_shared(number, b));
+                }
+            }
+
+            // Index what stays.
+            for (p, fp) in paragraphs.iter().enumerate() {
+                if dropped[p].is_some() {
+                    continue;
+                }
+                exact.insert_first(u, p, units);
+                if let (Some((_, index)), Some(signature)) =
+                    (near.as_mut(), own.paragraph(fp, options.min_words))
                 {
-                    continue;
-                }
-                let (v, q) = numbers.locate(candidate as u32);
-                if !read_other(units[v].sketches.of(&units[v].paragraphs[q]), &mut other)? {
-                    continue;
-                }
-                let value = estimated_jaccard(signature, &other);
-                if chosen_at_best(value) {
-                    best = Some((v, q, value));
-                }
-            }
-            if let Some((v, q, value)) = best {
-                matched[p] = Some(CrossMatch {
-                    unit: v,
-                    paragraph: q,
-                    kind: MatchKind::Near(Similarity {
-                        value,
-                        measure: Measure::Jaccard,
-                    }),
-                    whole_document: false,
-                });
-            }
-        }
-
-        // Anchors, then aligned short repeats, as within a document.
-        let mut dropped: Vec<Option<CrossMatch>> = (0..n)
-            .map(|p| matched[p].filter(|_| paragraphs[p].words >= options.min_words))
-            .collect();
-        let aligned = |p: usize, m: CrossMatch, step: isize| -> Option<CrossMatch> {
-            let q = m.paragraph.checked_add_signed(step)?;
-            let other = units[m.unit].paragraphs.get(q)?;
-            (other.key == paragraphs[p].key).then_some(CrossMatch {
-                unit: m.unit,
-                paragraph: q,
-                kind: MatchKind::Exact,
-                whole_document: false,
-            })
-        };
-        for p in 1..n {
-            if dropped[p].is_none() {
-                if let Some(m) = dropped[p - 1] {
-                    dropped[p] = aligned(p, m, 1);
-                }
-            }
-        }
-        for p in (0..n.saturating_sub(1)).rev() {
-            if dropped[p].is_none() {
-                if let Some(m) = dropped[p + 1] {
-                    dropped[p] = aligned(p, m, -1);
-                }
-            }
-        }
-
-        // A document whose clean text as a whole is a near copy of an earlier one goes
-        // whole, even where its paragraphs are wrapped or split differently.
-        let mut whole_copy = None::<(usize, f64)>;
-        if let (Some((near_options, _)), Some(signature)) = (near.as_ref(), own.document()) {
-            let number = numbers.total + u as u32;
-            for v in documents.candidates_in_bands(signature, &[], |b| is_shared(number, b)) {
-                if !read_other(units[v].sketches.of_document(), &mut other)? {
-                    continue;
-                }
-                let value = estimated_jaccard(signature, &other);
-                if value >= near_options.threshold && whole_copy.is_none_or(|b| value > b.1) {
-                    whole_copy = Some((v, value));
-                }
-            }
-            if let Some((v, value)) = whole_copy {
-                for (p, slot) in dropped.iter_mut().enumerate() {
-                    if slot.is_none() {
-                        *slot = Some(CrossMatch {
-                            unit: v,
-                            paragraph: p.min(units[v].paragraphs.len().saturating_sub(1)),
-                            kind: MatchKind::Near(Similarity {
-                                value,
-                                measure: Measure::Jaccard,
-                            }),
-                            whole_document: true,
+                    if matched[p].is_none() {
+                        let number = numbers.of(u, p);
+                        if let Some(digests) = &mut digests {
+                            digests.record(number, signature);
+                        }
+                        index.insert_bands(number as usize, signature, &[], |b| {
+                            is_shared(number, b)
                         });
                     }
                 }
-            } else {
-                documents.insert_bands(u, signature, &[], |b| is_shared(number, b));
             }
-        }
 
-        // Index what stays.
-        for (p, fp) in paragraphs.iter().enumerate() {
-            if dropped[p].is_some() {
-                continue;
-            }
-            exact.insert_first(u, p, units);
-            if let (Some((_, index)), Some(signature)) =
-                (near.as_mut(), own.paragraph(fp, options.min_words))
-            {
-                if matched[p].is_none() {
-                    let number = numbers.of(u, p);
-                    if let Some(digests) = &mut digests {
-                        digests.record(number, signature);
-                    }
-                    index.insert_bands(number as usize, signature, &[], |b| is_shared(number, b));
-                }
-            }
-        }
-
-        let list: Vec<(usize, CrossMatch)> = dropped
-            .iter()
-            .enumerate()
-            .filter_map(|(p, m)| m.map(|m| (p, m)))
-            .collect();
-        if let Some((v, value)) = whole_copy.filter(|_| n > 0) {
-            decisions.duplicate_of[u] = Some((v, value));
-        } else if n > 0 && list.len() == n {
-            let mut votes: FxHashMap<usize, usize> = FxHashMap::default();
-            for (_, m) in &list {
-                *votes.entry(m.unit).or_default() += 1;
-            }
-            let source = votes
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map(|(v, _)| v);
-            let similarity = list
+            let list: Vec<(usize, CrossMatch)> = dropped
                 .iter()
-                .map(|(_, m)| match m.kind {
-                    MatchKind::Exact => 1.0,
-                    MatchKind::Near(sim) => sim.value,
-                })
-                .fold(1.0, f64::min);
-            decisions.duplicate_of[u] = source.map(|v| (v, similarity));
+                .enumerate()
+                .filter_map(|(p, m)| m.map(|m| (p, m)))
+                .collect();
+            let mut duplicate_of = None;
+            if let Some((v, value)) = whole_copy.filter(|_| n > 0) {
+                duplicate_of = Some((v, value));
+            } else if n > 0 && list.len() == n {
+                let mut votes: FxHashMap<usize, usize> = FxHashMap::default();
+                for (_, m) in &list {
+                    *votes.entry(m.unit).or_default() += 1;
+                }
+                let source = votes
+                    .into_iter()
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .map(|(v, _)| v);
+                let similarity = list
+                    .iter()
+                    .map(|(_, m)| match m.kind {
+                        MatchKind::Exact => 1.0,
+                        MatchKind::Near(sim) => sim.value,
+                    })
+                    .fold(1.0, f64::min);
+                duplicate_of = source.map(|v| (v, similarity));
+            }
+            decisions.publish(
+                u,
+                UnitDecision {
+                    dropped: list,
+                    duplicate_of,
+                },
+            );
+            own_buffer = own.values;
         }
-        decisions.dropped[u] = list;
-        own_buffer = own.values;
+        Ok(())
     }
-    Ok(decisions)
 }
 
 #[cfg(test)]
@@ -823,14 +985,16 @@ mod tests {
             let units = near_units(&mut rng, &store, 300);
             let all = decide_indexing(&units, &options, Some(&store), IndexedBands::All).unwrap();
             let shared = decide(&units, &options, Some(&store)).unwrap();
+            let (all, shared) = (all.made(), shared.made());
+            assert!(all.iter().all(Option::is_some), "every unit decided");
             assert_eq!(shared, all, "seed {seed}");
+            let all: Vec<UnitDecision> = all.into_iter().flatten().collect();
             let near = all
-                .dropped
                 .iter()
-                .flatten()
+                .flat_map(|d| &d.dropped)
                 .filter(|(_, m)| matches!(m.kind, MatchKind::Near(_)) && !m.whole_document)
                 .count();
-            let documents = all.duplicate_of.iter().flatten().count();
+            let documents = all.iter().filter(|d| d.duplicate_of.is_some()).count();
             assert!(
                 near > 20 && documents > 5,
                 "seed {seed}: {near} near, {documents} documents"
@@ -876,6 +1040,92 @@ mod tests {
         assert_eq!(index.get(2, &units), Some((1, 1)));
         assert_eq!(index.get(3, &units), Some((4, 0)));
         assert_eq!(index.get(4, &units), None);
+    }
+
+    /// A decision with one dropped paragraph, told apart by `unit`.
+    fn decision(unit: usize) -> UnitDecision {
+        UnitDecision {
+            dropped: vec![(
+                0,
+                CrossMatch {
+                    unit,
+                    paragraph: 0,
+                    kind: MatchKind::Exact,
+                    whole_document: false,
+                },
+            )],
+            duplicate_of: None,
+        }
+    }
+
+    /// Waits up to 20 s for a thread to end (a thread left waiting fails the test instead
+    /// of hanging it: the threads are not scoped).
+    fn ends_soon<T>(thread: &std::thread::JoinHandle<T>) -> bool {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !thread.is_finished() {
+            if std::time::Instant::now() > deadline {
+                return false;
+            }
+            std::thread::yield_now();
+        }
+        true
+    }
+
+    /// Writers waiting for every unit of `decisions`, once they all wait.
+    fn writers(
+        decisions: &std::sync::Arc<CrossDecisions>,
+    ) -> Vec<std::thread::JoinHandle<Result<UnitDecision>>> {
+        let writers: Vec<_> = (0..decisions.units.len())
+            .map(|u| {
+                let decisions = std::sync::Arc::clone(decisions);
+                std::thread::spawn(move || decisions.wait_for(u).cloned())
+            })
+            .collect();
+        while decisions.state().waiting < writers.len() {
+            std::thread::yield_now();
+        }
+        writers
+    }
+
+    #[test]
+    fn writers_wait_for_each_units_turn_and_stop_waiting_when_the_walk_ends() {
+        let decisions = std::sync::Arc::new(CrossDecisions::new(3));
+        let writers = writers(&decisions);
+        // A walk that decides two units, then ends early (as an error would end it). Each
+        // writer has its unit as soon as its turn is over, before the walk ends.
+        {
+            let _close = CloseOnEnd(&decisions);
+            for (u, writer) in writers.iter().enumerate().take(2) {
+                decisions.publish(u, decision(10 + u));
+                assert!(ends_soon(writer), "writer {u} woken by its turn");
+            }
+            assert!(!writers[2].is_finished());
+        }
+        let results: Vec<_> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+        assert_eq!(results[0].as_ref().unwrap(), &decision(10));
+        assert_eq!(results[1].as_ref().unwrap(), &decision(11));
+        let stopped = results[2].as_ref().unwrap_err();
+        assert!(stopped.downcast_ref::<WalkStopped>().is_some(), "{stopped}");
+        // Once the walk is over, decided units come back at once and the others fail.
+        assert_eq!(decisions.wait_for(1).unwrap(), &decision(11));
+        assert!(decisions.wait_for(2).is_err());
+        assert!(decisions.wait_for(3).is_err(), "past the last unit");
+    }
+
+    #[test]
+    fn a_walk_that_panics_releases_its_writers() {
+        let decisions = std::sync::Arc::new(CrossDecisions::new(1));
+        let writers = writers(&decisions);
+        let walk = {
+            let decisions = std::sync::Arc::clone(&decisions);
+            std::thread::spawn(move || {
+                let _close = CloseOnEnd(&decisions);
+                panic!("a walk that fails");
+            })
+        };
+        assert!(walk.join().is_err());
+        assert!(ends_soon(&writers[0]), "the writer still waits");
+        assert!(writers.into_iter().all(|w| w.join().unwrap().is_err()));
     }
 
     #[test]

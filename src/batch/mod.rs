@@ -10,6 +10,10 @@
 //! 3. *decide* (sequential, input order): match remaining paragraphs against earlier
 //!    documents' ([`cross`]); the first occurrence in input order wins;
 //! 4. *write* (parallel): re-read each document, apply both sets of decisions, write.
+//!
+//! Phases 3 and 4 run side by side: a unit's decisions are final once the walk has passed
+//! it (later units never change an earlier one's), so the writers wait for each unit's
+//! turn ([`cross::CrossDecisions::wait_for`]) instead of for the whole walk.
 
 pub mod cross;
 mod digests;
@@ -452,9 +456,11 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         unit_reports.shrink_to_fit();
     }
 
-    // Phase 3: decisions across documents, in input order.
-    let cross = cross::decide(&units, &clean_options.dedup, store.as_ref())?;
-    drop(store);
+    // Phase 3: decisions across documents, in input order: prepared here (in parallel),
+    // walked beside phase 4, which waits for each unit's turn (the walk is serial: it
+    // leaves a core to the writing).
+    let pass = cross::DecisionPass::prepare(&units, &clean_options.dedup, store.as_ref())?;
+    let cross = cross::CrossDecisions::new(units.len());
 
     // Phase 4: write, in parallel; a document is written whole or not at all.
     // Each document takes its units' reports to complete them in place.
@@ -485,7 +491,8 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                 else {
                     bail!("changed while being cleaned (more records than before); not written");
                 };
-                let (pieces, chunk_rest) = writing.chunk(&loaded, chunk_reports, first_unit + done);
+                let (pieces, chunk_rest) =
+                    writing.chunk(&loaded, chunk_reports, first_unit + done)?;
                 done += loaded.texts.len();
                 rest.extend(chunk_rest);
                 write(pieces)
@@ -504,25 +511,34 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         Ok(Some((doc_reports, rest, first_unit)))
     };
     type Written = Option<(Vec<DocumentReport>, Vec<UnitRest>, usize)>;
-    let mut outputs: Vec<Result<Written>> = if config.output == BatchOutput::Stdout {
-        // Standard output takes documents one after another, in input order.
-        let mut outputs = Vec::new();
-        for ((d, doc), doc_reports) in docs.iter().enumerate().zip(reports) {
-            let result = write_one(d, doc, doc_reports);
-            let fatal = matches!(&result, Err(e) if e.downcast_ref::<StdoutError>().is_some());
-            outputs.push(result);
-            if fatal {
-                break;
+    let write_all = || -> Vec<Result<Written>> {
+        if config.output == BatchOutput::Stdout {
+            // Standard output takes documents one after another, in input order.
+            let mut outputs = Vec::new();
+            for ((d, doc), doc_reports) in docs.iter().enumerate().zip(reports) {
+                let result = write_one(d, doc, doc_reports);
+                let fatal = matches!(&result, Err(e) if e.downcast_ref::<StdoutError>().is_some());
+                outputs.push(result);
+                if fatal {
+                    break;
+                }
             }
+            outputs
+        } else {
+            docs.par_iter()
+                .zip(reports.into_par_iter())
+                .enumerate()
+                .map(|(d, (doc, doc_reports))| write_one(d, doc, doc_reports))
+                .collect()
         }
-        outputs
-    } else {
-        docs.par_iter()
-            .zip(reports.into_par_iter())
-            .enumerate()
-            .map(|(d, (doc, doc_reports))| write_one(d, doc, doc_reports))
-            .collect()
     };
+    // The walk runs on one of the pool's threads and phase 4 on the others (after the walk,
+    // on all of them). A document whose units were decided before a failed walk stopped
+    // is written whole; the walk's error is the batch's.
+    let (walked, mut outputs) = rayon::join(|| pass.walk(&cross), write_all);
+    walked?;
+    drop(pass);
+    drop(store);
     // Each written unit's report takes its name from the unit, now done with.
     for (doc_reports, _, first_unit) in outputs.iter_mut().flatten().flatten() {
         for (report, outcome) in doc_reports.iter_mut().zip(&mut units[*first_unit..]) {
@@ -619,7 +635,7 @@ impl Writing<'_> {
         loaded: &load::Loaded,
         reports: &mut [DocumentReport],
         first_unit: usize,
-    ) -> (Vec<Vec<u8>>, Vec<UnitRest>) {
+    ) -> Result<(Vec<Vec<u8>>, Vec<UnitRest>)> {
         match &loaded.records {
             // A run of records shares one buffer for its clean texts and one piece, sized
             // for it up front, for its JSON lines: no allocation per record for either,
@@ -640,7 +656,7 @@ impl Writing<'_> {
                         let each = reports.iter_mut().zip(texts).zip(records).enumerate();
                         for (r, ((report, text), record)) in each {
                             let id = Some(record.id.as_str());
-                            let rest = self.finish(first + r, report, text, id, &mut clean);
+                            let rest = self.finish(first + r, report, text, id, &mut clean)?;
                             let duplicate = rest.duplicate_of.is_some();
                             if !(self.config.drop_empty && (clean.trim().is_empty() || duplicate)) {
                                 record.write_with_text(&mut piece, &self.config.text_field, &clean);
@@ -648,9 +664,9 @@ impl Writing<'_> {
                             }
                             rests.push(rest);
                         }
-                        (piece, rests)
+                        Ok((piece, rests))
                     })
-                    .collect();
+                    .collect::<Result<_>>()?;
                 let mut pieces = Vec::with_capacity(runs.len());
                 let mut rests = Vec::with_capacity(loaded.texts.len());
                 for (piece, run_rests) in runs {
@@ -659,22 +675,23 @@ impl Writing<'_> {
                     }
                     rests.extend(run_rests);
                 }
-                (pieces, rests)
+                Ok((pieces, rests))
             }
             None => {
-                let (cleans, rests): (Vec<Vec<u8>>, Vec<UnitRest>) = reports
+                let finished: Vec<(Vec<u8>, UnitRest)> = reports
                     .par_iter_mut()
                     .zip(loaded.texts.par_iter())
                     .enumerate()
                     .map(|(r, (report, text))| {
                         let mut clean = String::with_capacity(text.len());
-                        let rest = self.finish(first_unit + r, report, text, None, &mut clean);
-                        (clean.into_bytes(), rest)
+                        let rest = self.finish(first_unit + r, report, text, None, &mut clean)?;
+                        Ok((clean.into_bytes(), rest))
                     })
-                    .unzip();
+                    .collect::<Result<_>>()?;
+                let (cleans, rests): (Vec<Vec<u8>>, Vec<UnitRest>) = finished.into_iter().unzip();
                 let bom = (self.config.keep_bom && loaded.bom.is_some())
                     .then(|| "\u{FEFF}".as_bytes().to_vec());
-                (bom.into_iter().chain(cleans).collect(), rests)
+                Ok((bom.into_iter().chain(cleans).collect(), rests))
             }
         }
     }
@@ -688,23 +705,25 @@ impl Writing<'_> {
         text: &str,
         id: Option<&str>,
         clean: &mut String,
-    ) -> UnitRest {
-        let (units, cross) = (self.units, self.cross);
+    ) -> Result<UnitRest> {
+        let units = self.units;
+        // Written beside the decision walk: this waits for the unit's turn.
+        let decision = self.cross.wait_for(u)?;
         reassemble_into(
             clean,
             text,
             &units[u].live,
-            &cross.dropped_paragraphs(u),
+            &decision.dropped_paragraphs(),
             self.split,
         );
         report.bytes_out = clean.len();
-        cross.annotate(u, units, report, text, self.detail);
-        UnitRest {
+        decision.annotate(u, units, report, text, self.detail);
+        Ok(UnitRest {
             id: id.map(str::to_string),
-            duplicate_of: cross
-                .duplicate_document(u)
+            duplicate_of: decision
+                .duplicate_document()
                 .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
-        }
+        })
     }
 }
 

@@ -484,6 +484,76 @@ fn same_output_for_any_number_of_jobs() {
     assert_eq!(results[0], results[1]);
 }
 
+/// Many documents copying earlier ones' paragraphs, exactly, nearly and whole: phase 4
+/// writes them beside the decision walk, waiting for each unit's turn. The same files,
+/// report and standard output on one thread as on two or eight.
+#[test]
+fn writing_beside_the_decision_walk_gives_the_same_output_for_any_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let edited = |n: usize| prose(n).replacen(" met ", " greeted ", 1);
+    let documents = 240;
+    let mut corpus = String::new();
+    for n in 0..documents {
+        let text = if n % 17 == 16 {
+            // A whole earlier page again.
+            page(&[n - 16, 400 + n - 16])
+        } else {
+            format!(
+                "{}{}\n\n{}\n",
+                page(&[n, 400 + n]),
+                prose(n % 13),
+                edited(n % 29)
+            )
+        };
+        corpus.push_str(&serde_json::json!({ "id": n, "text": text }).to_string());
+        corpus.push('\n');
+        write(&dir.path().join(format!("in/{n:03}.txt")), text);
+    }
+    // The same pages as one corpus, cleaned to standard output.
+    write(&dir.path().join("corpus.jsonl"), corpus);
+    let mut results = Vec::new();
+    for jobs in ["1", "2", "8"] {
+        let out = format!("out{jobs}");
+        unscrape()
+            .current_dir(dir.path())
+            .args(["clean", "in", "-o", &out, "--jobs", jobs])
+            .args(["--report", &format!("{out}.json"), "--no-template"])
+            .assert()
+            .success();
+        let files: Vec<Vec<u8>> = (0..documents)
+            .map(|n| read(dir.path().join(format!("{out}/{n:03}.txt"))))
+            .collect();
+        let report = read(dir.path().join(format!("{out}.json")));
+        let stdout = unscrape()
+            .current_dir(dir.path())
+            .args(["clean", "corpus.jsonl", "--jobs", jobs, "--no-template"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        results.push((files, report, stdout));
+    }
+    assert!(results[0] == results[1], "one thread and two");
+    assert!(results[0] == results[2], "one thread and eight");
+    let report: serde_json::Value = serde_json::from_slice(&results[0].1).unwrap();
+    let rules: Vec<&str> = report["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["removals"].as_array().unwrap())
+        .filter_map(|r| r["rule"].as_str())
+        .collect();
+    let count = |rule: &str| rules.iter().filter(|&&r| r == rule).count();
+    assert!(
+        count("cross-document-duplicate") > 100,
+        "{}",
+        count("cross-document-duplicate")
+    );
+    assert!(count("cross-document-near-duplicate") > 100);
+    assert!(report["duplicate_documents"].as_array().unwrap().len() >= 10);
+}
+
 #[cfg(unix)]
 #[test]
 fn in_place_keeps_permissions() {
