@@ -13,9 +13,10 @@
 //!
 //! Phases 3 and 4 run side by side: a unit's decisions are final once the walk has passed
 //! it (later units never change an earlier one's), so the writers wait for each unit's
-//! turn ([`cross::CrossDecisions::wait_for`]) instead of for the whole walk.
+//! turn ([`decisions::CrossDecisions::wait_for`]) instead of for the whole walk.
 
 pub mod cross;
+pub mod decisions;
 mod digests;
 mod document;
 pub mod load;
@@ -460,7 +461,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     // walked beside phase 4, which waits for each unit's turn (the walk is serial: it
     // leaves a core to the writing).
     let pass = cross::DecisionPass::prepare(&units, &clean_options.dedup, store.as_ref())?;
-    let cross = cross::CrossDecisions::new(units.len());
+    let cross = decisions::CrossDecisions::new(units.len());
 
     // Phase 4: write, in parallel; a document is written whole or not at all.
     // Each document takes its units' reports to complete them in place.
@@ -620,7 +621,7 @@ const RECORDS_PER_RUN: usize = 64;
 /// What phase 4 needs to turn units as read into their clean output.
 struct Writing<'a> {
     units: &'a [UnitOutcome],
-    cross: &'a cross::CrossDecisions,
+    cross: &'a decisions::CrossDecisions,
     split: crate::segment::SplitMode,
     detail: ReportDetail,
     config: &'a BatchConfig,
