@@ -235,9 +235,9 @@ impl ParagraphNumbers {
 /// table. An entry is 32 bits of the key and the paragraph's number in the batch, 8 bytes
 /// instead of the 32 of (128-bit key, unit, paragraph), and the table ([`ShortKeyTable`])
 /// is sized once for every paragraph of the batch, so it never rehashes (a resize held the
-/// old and the new table at once: half of a 1 GB corpus's peak). The full 128-bit prefix is compared on
-/// every hit; a key whose 32 bits are taken by a different paragraph (a few thousand in
-/// millions) goes to a second table keyed by the full prefix.
+/// old and the new table at once: half of a 1 GB corpus's peak). The full 128-bit prefix
+/// is compared on every hit; a key whose 32 bits are taken by a different paragraph (a few
+/// thousand in millions) goes to a second table keyed by the full prefix.
 struct CorpusExactIndex<'n> {
     first: ShortKeyTable,
     colliding: FxHashMap<u128, u32>,
@@ -332,6 +332,46 @@ fn shared_bands(
         BUFFER.set(own.values);
         Ok(())
     })
+}
+
+/// Which of a unit's paragraphs go as copies of earlier documents', by the same section
+/// rules as within a document: the long ones that matched (anchors), then the short ones
+/// lined up, key for key, with the paragraphs next to an anchor's original.
+fn anchored_and_aligned(
+    matched: &[Option<CrossMatch>],
+    paragraphs: &[CorpusParagraph],
+    units: &[UnitOutcome],
+    min_words: u32,
+) -> Vec<Option<CrossMatch>> {
+    let n = paragraphs.len();
+    let mut dropped: Vec<Option<CrossMatch>> = (0..n)
+        .map(|p| matched[p].filter(|_| paragraphs[p].words >= min_words))
+        .collect();
+    let aligned = |p: usize, m: CrossMatch, step: isize| -> Option<CrossMatch> {
+        let q = m.paragraph.checked_add_signed(step)?;
+        let other = units[m.unit].paragraphs.get(q)?;
+        (other.key == paragraphs[p].key).then_some(CrossMatch {
+            unit: m.unit,
+            paragraph: q,
+            kind: MatchKind::Exact,
+            whole_document: false,
+        })
+    };
+    for p in 1..n {
+        if dropped[p].is_none() {
+            if let Some(m) = dropped[p - 1] {
+                dropped[p] = aligned(p, m, 1);
+            }
+        }
+    }
+    for p in (0..n.saturating_sub(1)).rev() {
+        if dropped[p].is_none() {
+            if let Some(m) = dropped[p + 1] {
+                dropped[p] = aligned(p, m, -1);
+            }
+        }
+    }
+    dropped
 }
 
 /// The corpus-wide decision pass, prepared and walked at once (phase 4 runs the walk
@@ -524,34 +564,7 @@ impl<'a> DecisionPass<'a> {
                 }
             }
 
-            // Anchors, then aligned short repeats, as within a document.
-            let mut dropped: Vec<Option<CrossMatch>> = (0..n)
-                .map(|p| matched[p].filter(|_| paragraphs[p].words >= options.min_words))
-                .collect();
-            let aligned = |p: usize, m: CrossMatch, step: isize| -> Option<CrossMatch> {
-                let q = m.paragraph.checked_add_signed(step)?;
-                let other = units[m.unit].paragraphs.get(q)?;
-                (other.key == paragraphs[p].key).then_some(CrossMatch {
-                    unit: m.unit,
-                    paragraph: q,
-                    kind: MatchKind::Exact,
-                    whole_document: false,
-                })
-            };
-            for p in 1..n {
-                if dropped[p].is_none() {
-                    if let Some(m) = dropped[p - 1] {
-                        dropped[p] = aligned(p, m, 1);
-                    }
-                }
-            }
-            for p in (0..n.saturating_sub(1)).rev() {
-                if dropped[p].is_none() {
-                    if let Some(m) = dropped[p + 1] {
-                        dropped[p] = aligned(p, m, -1);
-                    }
-                }
-            }
+            let mut dropped = anchored_and_aligned(&matched, paragraphs, units, options.min_words);
 
             // A document whose clean text as a whole is a near copy of an earlier one goes
             // whole, even where its paragraphs are wrapped or split differently.
