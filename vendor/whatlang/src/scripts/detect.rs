@@ -51,16 +51,38 @@ impl RawScriptInfo {
 
 // unscrape patch: an ASCII letter is counted without the search when Latin is already
 // first in the list, which is where the release's search would find it (it checks the
-// first entry first, and a found first entry is not moved). The release's loop is kept,
-// test-only, as `raw_detect_script_release`.
+// first entry first, and a found first entry is not moved). A run of ASCII characters
+// while Latin is first is counted at once: its letters are Latin's, and its other
+// characters are stop characters (a run holding DEL, the one that is not, goes character
+// by character). The release's loop is kept, test-only, as `raw_detect_script_release`.
 pub fn raw_detect_script(text: &str) -> RawScriptInfo {
     let mut script_counters = script_counters();
-    for ch in text.chars() {
+    let count = |script_counters: &mut [ScriptCounter; 25], ch: char| {
         if ch.is_ascii_alphabetic() && script_counters[0].0 == Script::Latin {
             script_counters[0].2 += 1;
-            continue;
+        } else {
+            count_char(script_counters, ch);
         }
-        count_char(&mut script_counters, ch);
+    };
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (ascii, tail) = rest.split_at(run);
+        if script_counters[0].0 == Script::Latin && !ascii.contains('\u{7f}') {
+            script_counters[0].2 += ascii.bytes().filter(u8::is_ascii_alphabetic).count();
+        } else {
+            for ch in ascii.chars() {
+                count(&mut script_counters, ch);
+            }
+        }
+        let mut chars = tail.chars();
+        if let Some(ch) = chars.next() {
+            count(&mut script_counters, ch);
+        }
+        rest = chars.as_str();
     }
     raw_script_info(&script_counters)
 }

@@ -98,11 +98,234 @@ pub fn pack(Trigram(a, b, c): Trigram) -> u64 {
 /// The text's trigrams (packed), the most frequent first and, among equally frequent, the
 /// greater first; at most TEXT_TRIGRAMS_SIZE: a trigram's index is its position.
 ///
-/// The same trigrams, counted the same way, as `get_trigrams_with_positions`. Each
-/// (count, trigram) is one integer ordered as the tuple; the trigrams are distinct, so the
-/// order is total and selecting the first TEXT_TRIGRAMS_SIZE before sorting them gives the
-/// ranks of a full sort.
+/// The same trigrams, counted the same way, as `get_trigrams_with_positions`: by symbols
+/// when the text has few distinct characters (nearly always), else in a map.
 pub fn ranked_trigrams(text: &LowercaseText) -> Vec<u64> {
+    ranked_by_symbols(text).unwrap_or_else(|| ranked_by_map(text))
+}
+
+/// The most distinct characters (stop characters counted as the space) a text may have for
+/// [`ranked_by_symbols`]: each is then a symbol of at most 8 bits, a trigram at most 24.
+const MAX_SYMBOLS: usize = 256;
+
+/// A text's distinct characters (stop characters as the space), numbered in the order of
+/// their values: the space is 0 (every other trigram character is above it).
+struct Symbols {
+    /// Each ASCII character's number (a stop character's is the space's).
+    ascii: [u8; 128],
+    /// The other characters, ascending: numbered after the ASCII ones. (No stop character
+    /// is outside ASCII.)
+    other: Vec<char>,
+    /// Every character, by number.
+    chars: Vec<char>,
+    /// Bits of a number: every number is below `1 << bits`.
+    bits: u32,
+}
+
+impl Symbols {
+    /// The text's symbols; `None` if it has more than [`MAX_SYMBOLS`].
+    fn of(text: &str) -> Option<Self> {
+        let mut seen = [false; 128];
+        seen[b' ' as usize] = true;
+        let mut other: Vec<char> = Vec::new();
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(&byte) = bytes.get(at) {
+            if byte.is_ascii() {
+                seen[byte as usize] = true;
+                at += 1;
+            } else {
+                let ch = char_at(text, at);
+                at += ch.len_utf8();
+                if let Err(place) = other.binary_search(&ch) {
+                    if other.len() == MAX_SYMBOLS {
+                        return None;
+                    }
+                    other.insert(place, ch);
+                }
+            }
+        }
+        let mut ascii = [0u8; 128];
+        let mut chars = Vec::with_capacity(128 + other.len());
+        chars.push(' ');
+        for (value, &seen) in (0..128u8).zip(&seen) {
+            let ch = value as char;
+            if seen && !is_stop_char(ch) {
+                ascii[value as usize] = chars.len() as u8;
+                chars.push(ch);
+            }
+        }
+        chars.extend_from_slice(&other);
+        if chars.len() > MAX_SYMBOLS {
+            return None;
+        }
+        // At least one bit: the space is always a symbol, so there are one or more.
+        let bits = (usize::BITS - (chars.len() - 1).leading_zeros()).max(1);
+        Some(Self {
+            ascii,
+            other,
+            chars,
+            bits,
+        })
+    }
+
+    /// Calls `each` with the number of every character of `text` (which `of` saw), in order.
+    #[inline]
+    fn for_each(&self, text: &str, mut each: impl FnMut(u32)) {
+        let first_other = (self.chars.len() - self.other.len()) as u32;
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(&byte) = bytes.get(at) {
+            if byte.is_ascii() {
+                each(self.ascii[byte as usize] as u32);
+                at += 1;
+            } else {
+                let ch = char_at(text, at);
+                at += ch.len_utf8();
+                each(first_other + self.other.binary_search(&ch).unwrap_or(0) as u32);
+            }
+        }
+    }
+}
+
+/// The character starting at byte `at` of `text` (a character boundary).
+#[inline]
+fn char_at(text: &str, at: usize) -> char {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .unwrap_or(' ')
+}
+
+/// `ranked_trigrams` for a text of at most [`MAX_SYMBOLS`] distinct characters, without a
+/// map: each trigram is three symbols in one integer ordered as the trigram is, so
+/// sorting them (by radix) puts equal trigrams together, counted by the runs; a stable
+/// counting sort by count of the runs taken in descending order then ranks them as the
+/// map's way does.
+fn ranked_by_symbols(text: &LowercaseText) -> Option<Vec<u64>> {
+    let symbols = Symbols::of(text)?;
+    let bits = symbols.bits;
+    // At most one trigram per character, and the final space's. Each is the last three
+    // symbols rolled into one integer, which starts as spaces: the first (two spaces and
+    // the first character) is skipped by the rule, as the release never forms it.
+    let mut trigrams = vec![0u32; text.len() + 1];
+    let mut len = 0;
+    let all = (1u32 << (3 * bits)) - 1;
+    let symbol = (1u32 << bits) - 1;
+    let mut last = 0u32;
+    let mut push = |c3: u32| {
+        last = (last << bits | c3) & all;
+        let (c1, c2) = (last >> (2 * bits), (last >> bits) & symbol);
+        // Branch-free: a skipped trigram is overwritten by the next.
+        trigrams[len] = last;
+        len += usize::from(!((c2 == 0) & ((c1 == 0) | (c3 == 0))));
+    };
+    symbols.for_each(text, &mut push);
+    if !text.is_empty() {
+        push(0);
+    }
+    trigrams.truncate(len);
+    radix_sort(&mut trigrams, 3 * bits);
+
+    // Runs of equal trigrams, ascending: where each begins, and the end after the last.
+    // Branch-free, and no count is added to in memory (a chain of loads waiting on stores):
+    // a slot written for a trigram that opens no run is the next run's, written again.
+    let mut begins = vec![0u32; trigrams.len() + 1];
+    let mut runs = 0;
+    let mut last = u32::MAX; // above every trigram (24 bits at most)
+    for (at, &trigram) in trigrams.iter().enumerate() {
+        begins[runs] = at as u32;
+        runs += usize::from(trigram != last);
+        last = trigram;
+    }
+    begins[runs] = trigrams.len() as u32;
+    begins.truncate(runs + 1);
+    let count = |run: usize| begins[run + 1] - begins[run];
+    let most = (0..runs).map(count).max().unwrap_or(0);
+    // Where each count's trigrams start in the ranking: after every greater count's. Most
+    // trigrams occur once, and take the places after all the others': their next place
+    // is kept in a register. The runs that occur more than once are gathered first
+    // (branch-free), so that no count of one is added to in memory.
+    let mut start = vec![0u32; most as usize + 1];
+    let mut repeated = vec![0u32; runs];
+    let mut repeats = 0;
+    for run in 0..runs {
+        repeated[repeats] = count(run);
+        repeats += usize::from(count(run) > 1);
+    }
+    for &count in &repeated[..repeats] {
+        start[count as usize] += 1;
+    }
+    let mut before = 0;
+    for place in start.iter_mut().skip(2).rev() {
+        let here = *place;
+        *place = before;
+        before += here;
+    }
+    let mut next_one = before;
+    // Each run's place, its trigram by place. Among equal counts the greater trigram
+    // first: the runs taken in descending order.
+    let mut by_place = vec![0u32; runs];
+    for run in (0..runs).rev() {
+        let count = count(run);
+        let one = count == 1;
+        let other = start[count as usize];
+        let at = if one { next_one } else { other };
+        // A run that occurs once moves the register, not the slot (slot 0 is never read).
+        start[if one { 0 } else { count as usize }] = other + 1;
+        next_one += u32::from(one);
+        by_place[at as usize] = trigrams[begins[run] as usize];
+    }
+    let mask = (1 << bits) - 1;
+    let decode = |number: u32| symbols.chars[number as usize] as u64;
+    let ranked = by_place
+        .iter()
+        .take(TEXT_TRIGRAMS_SIZE)
+        .map(|&trigram| {
+            decode(trigram >> (2 * bits)) << (2 * CHAR_BITS)
+                | decode((trigram >> bits) & mask) << CHAR_BITS
+                | decode(trigram & mask)
+        })
+        .collect();
+    Some(ranked)
+}
+
+/// Sorts integers below `1 << bits` (at most 24) by a least significant digit radix sort
+/// of two digits, both counted in one pass.
+fn radix_sort(values: &mut [u32], bits: u32) {
+    let low = bits.div_ceil(2);
+    let high = bits - low;
+    let low_mask = (1u32 << low) - 1;
+    let mut low_counts = vec![0u32; 1 << low];
+    let mut high_counts = vec![0u32; 1 << high];
+    for &v in values.iter() {
+        low_counts[(v & low_mask) as usize] += 1;
+        high_counts[(v >> low) as usize & ((1 << high) - 1)] += 1;
+    }
+    for counts in [&mut low_counts, &mut high_counts] {
+        let mut sum = 0;
+        for count in counts.iter_mut() {
+            let here = *count;
+            *count = sum;
+            sum += here;
+        }
+    }
+    let mut sorted = vec![0u32; values.len()];
+    for &v in values.iter() {
+        let digit = (v & low_mask) as usize;
+        sorted[low_counts[digit] as usize] = v;
+        low_counts[digit] += 1;
+    }
+    for &v in &sorted {
+        let digit = (v >> low) as usize & ((1 << high) - 1);
+        values[high_counts[digit] as usize] = v;
+        high_counts[digit] += 1;
+    }
+}
+
+/// `ranked_trigrams` for any text: counted in a map. Each (count, trigram) is one integer
+/// ordered as the tuple; the trigrams are distinct, so the order is total and selecting
+/// the first TEXT_TRIGRAMS_SIZE before sorting them gives the ranks of a full sort.
+fn ranked_by_map(text: &LowercaseText) -> Vec<u64> {
     let hash_capacity = calculate_initial_hash_capacity(text);
     let mut counts: HashMap<u64, u32> = HashMap::with_capacity(hash_capacity);
     let mut chars_iter = text.chars().map(to_trigram_char).chain(Some(' '));
@@ -270,6 +493,107 @@ mod tests {
         assert_eq!(ranked.len(), positions.len());
         for (trigram, &position) in &positions {
             assert_eq!(ranked[position as usize], pack(*trigram));
+        }
+    }
+
+    #[test]
+    fn symbol_ranking_is_the_map_ranking() {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        // Stop characters, DEL, letters, typographic punctuation (not stop characters),
+        // other scripts, the highest code point; then enough CJK to pass MAX_SYMBOLS.
+        let mut pool: Vec<char> = (0u8..128).map(char::from).collect();
+        pool.extend([
+            '’',
+            '“',
+            '”',
+            '—',
+            'é',
+            'ß',
+            'ö',
+            'ж',
+            'ш',
+            'α',
+            'ש',
+            '\u{10FFFF}',
+        ]);
+        pool.extend((0x4E00..0x4E00 + 400).filter_map(char::from_u32));
+        let symbols_of = |text: &str| {
+            let mut chars: Vec<char> = text.chars().map(to_trigram_char).collect();
+            chars.push(' ');
+            chars.sort_unstable();
+            chars.dedup();
+            chars.len()
+        };
+        let mut both = 0;
+        for round in 0..400 {
+            // Alphabets of one character to more than MAX_SYMBOLS; the boundary often.
+            let size = match round % 4 {
+                0 => 1 + next(8),
+                1 => 20 + next(60),
+                2 => MAX_SYMBOLS - 3 + next(6),
+                _ => 1 + next(pool.len()),
+            };
+            let alphabet: Vec<char> = (0..size).map(|_| pool[next(pool.len())]).collect();
+            let length = [0, 1, 2, 3, 50, 700, 3000][next(7)];
+            let text: String = (0..length)
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let lower = LowercaseText::new(&text);
+            let by_map = ranked_by_map(&lower);
+            match ranked_by_symbols(&lower) {
+                Some(by_symbols) => {
+                    assert!(symbols_of(&lower) <= MAX_SYMBOLS, "{text:?}");
+                    assert_eq!(by_symbols, by_map, "{text:?}");
+                    both += 1;
+                }
+                None => assert!(symbols_of(&lower) > MAX_SYMBOLS, "{text:?}"),
+            }
+            assert_eq!(ranked_trigrams(&lower), by_map);
+            let positions = get_trigrams_with_positions(&lower).trigram_positions;
+            assert_eq!(by_map.len(), positions.len());
+            for (trigram, &position) in &positions {
+                assert_eq!(by_map[position as usize], pack(*trigram), "{text:?}");
+            }
+        }
+        assert!(both > 200, "only {both} texts took the symbols' way");
+        // At the boundary: the space and 254, 255 or 256 other characters.
+        for others in [254, 255, 256] {
+            let text: String = (0x4E00..0x4E00 + others)
+                .filter_map(char::from_u32)
+                .flat_map(|c| [c, 'a', c])
+                .collect();
+            let text = text.replacen('a', " ", 1);
+            let lower = LowercaseText::new(&text);
+            let taken = ranked_by_symbols(&lower);
+            assert_eq!(taken.is_some(), symbols_of(&lower) <= MAX_SYMBOLS);
+            assert_eq!(ranked_trigrams(&lower), ranked_by_map(&lower));
+        }
+    }
+
+    #[test]
+    fn radix_sort_sorts() {
+        let mut state: u32 = 77;
+        for bits in [3, 4, 9, 18, 24] {
+            for length in [0, 1, 2, 100, 5000] {
+                let mut values: Vec<u32> = (0..length)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 17;
+                        state ^= state << 5;
+                        state & ((1 << bits) - 1)
+                    })
+                    .collect();
+                let mut expected = values.clone();
+                expected.sort_unstable();
+                radix_sort(&mut values, bits);
+                assert_eq!(values, expected, "{bits} bits, {length} values");
+            }
         }
     }
 
