@@ -160,6 +160,25 @@ impl std::fmt::Display for WalkStopped {
 
 impl std::error::Error for WalkStopped {}
 
+/// A writer asked for a unit the batch does not have (a bug: writers ask for their own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoSuchUnit {
+    pub unit: usize,
+    pub units: usize,
+}
+
+impl std::fmt::Display for NoSuchUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "internal error: the decisions of unit {} were asked for, but the batch has {} units",
+            self.unit, self.units
+        )
+    }
+}
+
+impl std::error::Error for NoSuchUnit {}
+
 impl CrossDecisions {
     /// Room for the decisions of `units` units, none made yet.
     pub fn new(units: usize) -> Self {
@@ -193,9 +212,12 @@ impl CrossDecisions {
     }
 
     /// Unit `u`'s decisions, once the walk has made them; [`WalkStopped`] if the walk ended
-    /// without them.
+    /// without them, [`NoSuchUnit`] if the batch has no unit `u`.
     pub fn wait_for(&self, u: usize) -> Result<&UnitDecision> {
-        let slot = self.units.get(u).ok_or(WalkStopped)?;
+        let slot = self.units.get(u).ok_or(NoSuchUnit {
+            unit: u,
+            units: self.units.len(),
+        })?;
         if let Some(decision) = slot.get() {
             return Ok(decision);
         }
@@ -300,8 +322,17 @@ mod tests {
         assert!(stopped.downcast_ref::<WalkStopped>().is_some(), "{stopped}");
         // Once the walk is over, decided units come back at once and the others fail.
         assert_eq!(decisions.wait_for(1).unwrap(), &decision(11));
-        assert!(decisions.wait_for(2).is_err());
-        assert!(decisions.wait_for(3).is_err(), "past the last unit");
+        let undecided = decisions.wait_for(2).unwrap_err();
+        assert!(
+            undecided.downcast_ref::<WalkStopped>().is_some(),
+            "{undecided}"
+        );
+        let past = decisions.wait_for(3).unwrap_err();
+        assert_eq!(
+            past.downcast_ref::<NoSuchUnit>(),
+            Some(&NoSuchUnit { unit: 3, units: 3 }),
+            "past the last unit: {past}"
+        );
     }
 
     #[test]
