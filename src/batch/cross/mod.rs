@@ -8,15 +8,19 @@
 //! up with its original. Across documents, near candidates are verified by the share of
 //! equal signature values (MinHash's estimate of Jaccard similarity): shingle sets are not
 //! kept for a whole corpus.
+//!
+//! This module holds what the pass keeps of each paragraph and unit, their numbers, the
+//! exact index and the preparation (the shared bands); the walk itself is in `walk.rs`.
 
-use super::decisions::{CloseOnEnd, CrossDecisions, CrossMatch, UnitDecision};
-use super::digests::SignatureDigests;
+mod walk;
+
+#[cfg(test)]
+use super::decisions::CrossDecisions;
 use super::shared_bands::{ItemKind, SharedBands};
 use super::short_keys::ShortKeyTable;
 use super::signatures::{self, SignatureStore};
 use super::UnitOutcome;
-use crate::dedup::{Bands, DedupOptions, MatchKind, Measure, NearIndex, NearOptions, Similarity};
-use crate::fingerprint::minhash::estimated_jaccard;
+use crate::dedup::{Bands, DedupOptions};
 use crate::pipeline::FinalParagraph;
 use anyhow::Result;
 use rustc_hash::FxHashMap;
@@ -334,46 +338,6 @@ fn shared_bands(
     })
 }
 
-/// Which of a unit's paragraphs go as copies of earlier documents', by the same section
-/// rules as within a document: the long ones that matched (anchors), then the short ones
-/// lined up, key for key, with the paragraphs next to an anchor's original.
-fn anchored_and_aligned(
-    matched: &[Option<CrossMatch>],
-    paragraphs: &[CorpusParagraph],
-    units: &[UnitOutcome],
-    min_words: u32,
-) -> Vec<Option<CrossMatch>> {
-    let n = paragraphs.len();
-    let mut dropped: Vec<Option<CrossMatch>> = (0..n)
-        .map(|p| matched[p].filter(|_| paragraphs[p].words >= min_words))
-        .collect();
-    let aligned = |p: usize, m: CrossMatch, step: isize| -> Option<CrossMatch> {
-        let q = m.paragraph.checked_add_signed(step)?;
-        let other = units[m.unit].paragraphs.get(q)?;
-        (other.key == paragraphs[p].key).then_some(CrossMatch {
-            unit: m.unit,
-            paragraph: q,
-            kind: MatchKind::Exact,
-            whole_document: false,
-        })
-    };
-    for p in 1..n {
-        if dropped[p].is_none() {
-            if let Some(m) = dropped[p - 1] {
-                dropped[p] = aligned(p, m, 1);
-            }
-        }
-    }
-    for p in (0..n.saturating_sub(1)).rev() {
-        if dropped[p].is_none() {
-            if let Some(m) = dropped[p + 1] {
-                dropped[p] = aligned(p, m, -1);
-            }
-        }
-    }
-    dropped
-}
-
 /// The corpus-wide decision pass, prepared and walked at once (phase 4 runs the walk
 /// beside its writing instead: [`DecisionPass::walk`]).
 #[cfg(test)]
@@ -463,311 +427,14 @@ impl<'a> DecisionPass<'a> {
             shared,
         })
     }
-
-    /// The walk over the units in input order (the first occurrence wins), publishing
-    /// each unit's decisions to `decisions` as its turn ends. Serial, and never waits for
-    /// the thread pool: writers on the pool's other threads may be waiting for it.
-    pub fn walk(&self, decisions: &CrossDecisions) -> Result<()> {
-        let _close = CloseOnEnd(decisions);
-        let mut walker = Walker::new(self);
-        let mut own_buffer: Vec<u32> = Vec::new();
-        for (u, outcome) in self.units.iter().enumerate() {
-            let own = OwnSignatures::read(
-                self.store,
-                outcome.sketches,
-                std::mem::take(&mut own_buffer),
-            )?;
-            let matched = walker.paragraph_matches(u, &own)?;
-            let mut dropped = anchored_and_aligned(
-                &matched,
-                &outcome.paragraphs,
-                self.units,
-                self.options.min_words,
-            );
-            // A document whose clean text as a whole is a near copy of an earlier one goes
-            // whole, even where its paragraphs are wrapped or split differently.
-            let whole_copy = walker.whole_copy(u, &own)?;
-            if let Some((v, value)) = whole_copy {
-                let last = self.units[v].paragraphs.len().saturating_sub(1);
-                for (p, slot) in dropped.iter_mut().enumerate() {
-                    if slot.is_none() {
-                        *slot = Some(CrossMatch {
-                            unit: v,
-                            paragraph: p.min(last),
-                            kind: MatchKind::Near(Similarity {
-                                value,
-                                measure: Measure::Jaccard,
-                            }),
-                            whole_document: true,
-                        });
-                    }
-                }
-            }
-            walker.index_kept(u, &own, &matched, &dropped);
-            let dropped: Vec<(usize, CrossMatch)> = dropped
-                .iter()
-                .enumerate()
-                .filter_map(|(p, m)| m.map(|m| (p, m)))
-                .collect();
-            let duplicate_of = document_source(&dropped, whole_copy, outcome.paragraphs.len());
-            decisions.publish(
-                u,
-                UnitDecision {
-                    dropped,
-                    duplicate_of,
-                },
-            );
-            own_buffer = own.values;
-        }
-        Ok(())
-    }
-}
-
-/// What the walk keeps from one unit's turn to the next: the indexes of the paragraphs
-/// and documents kept so far, the digests of the indexed signatures, and buffers.
-struct Walker<'p> {
-    pass: &'p DecisionPass<'p>,
-    exact: CorpusExactIndex<'p>,
-    near: Option<(NearOptions, NearIndex)>,
-    /// Only with a store: without one no candidate is verified.
-    digests: Option<SignatureDigests>,
-    /// The whole-text signatures of the documents kept so far.
-    documents: NearIndex,
-    /// The digest of the signature being looked up.
-    own_digest: Vec<u64>,
-    /// An earlier signature, read back for verifying a candidate.
-    other: Vec<u32>,
-    /// A unit's exact look-ups, by paragraph.
-    exact_found: Vec<Option<(usize, usize)>>,
-}
-
-impl<'p> Walker<'p> {
-    fn new(pass: &'p DecisionPass<'p>) -> Self {
-        Self {
-            pass,
-            exact: CorpusExactIndex::new(&pass.numbers),
-            near: pass.options.near.map(|o| (o, NearIndex::new(pass.layout))),
-            digests: pass
-                .store
-                .map(|store| SignatureDigests::new(pass.numbers.total as usize, store.values())),
-            documents: NearIndex::new(pass.layout),
-            own_digest: Vec::new(),
-            other: Vec::new(),
-            exact_found: Vec::new(),
-        }
-    }
-
-    /// Paragraphs are indexed (and looked up) under their batch number, documents under
-    /// the number after the paragraphs' that `shared` gives them.
-    fn is_shared(shared: &Option<SharedBands>, item: u32, band: usize) -> bool {
-        shared.as_ref().is_none_or(|s| s.is_shared(item, band))
-    }
-
-    /// Reads back the signature numbered `number` into `other`; false without one.
-    fn read_other(
-        store: Option<&SignatureStore>,
-        number: Option<u64>,
-        other: &mut Vec<u32>,
-    ) -> Result<bool> {
-        match (store, number) {
-            (Some(store), Some(number)) => store.read(number, 1, other).map(|()| true),
-            _ => Ok(false),
-        }
-    }
-
-    /// Unit `u`'s paragraphs matched against earlier units' kept ones: exactly, else the
-    /// most similar near candidate.
-    fn paragraph_matches(
-        &mut self,
-        u: usize,
-        own: &OwnSignatures,
-    ) -> Result<Vec<Option<CrossMatch>>> {
-        let units = self.pass.units;
-        let paragraphs = &units[u].paragraphs;
-        // The unit's exact look-ups first, in a loop of their own: each misses the cache
-        // (a batch-wide table) and, independent of each other, their misses overlap. The
-        // unit's own paragraphs are indexed only after its turn, so none is missed here.
-        self.exact_found.clear();
-        self.exact_found
-            .extend(paragraphs.iter().map(|fp| self.exact.get(fp.key, units)));
-        let mut matched: Vec<Option<CrossMatch>> = vec![None; paragraphs.len()];
-        for (p, fp) in paragraphs.iter().enumerate() {
-            if let Some((v, q)) = self.exact_found[p] {
-                matched[p] = Some(CrossMatch {
-                    unit: v,
-                    paragraph: q,
-                    kind: MatchKind::Exact,
-                    whole_document: false,
-                });
-                continue;
-            }
-            let Some(signature) = own.paragraph(fp, self.pass.options.min_words) else {
-                continue;
-            };
-            if let Some((v, q, value)) = self.nearest(self.pass.numbers.of(u, p), signature)? {
-                matched[p] = Some(CrossMatch {
-                    unit: v,
-                    paragraph: q,
-                    kind: MatchKind::Near(Similarity {
-                        value,
-                        measure: Measure::Jaccard,
-                    }),
-                    whole_document: false,
-                });
-            }
-        }
-        Ok(matched)
-    }
-
-    /// The kept paragraph most similar to the paragraph numbered `number` (at least the
-    /// threshold; among equals the earliest, as candidates come in ascending order).
-    fn nearest(&mut self, number: u32, signature: &[u32]) -> Result<Option<(usize, usize, f64)>> {
-        let Self {
-            pass,
-            near,
-            digests,
-            own_digest,
-            other,
-            ..
-        } = self;
-        let Some((near_options, index)) = near.as_ref() else {
-            return Ok(None);
-        };
-        let units = pass.units;
-        if let Some(digests) = &digests {
-            digests.digest(signature, own_digest);
-        }
-        let mut best = None::<(usize, usize, f64)>;
-        let shared = &pass.shared;
-        for candidate in
-            index.candidates_in_bands(signature, &[], |b| Self::is_shared(shared, number, b))
-        {
-            // Skipped unread when its digest shows it can reach neither the threshold nor
-            // the best so far (see `digests`): the same choice, far fewer reads.
-            let chosen_at_best =
-                |value: f64| value >= near_options.threshold && best.is_none_or(|b| value > b.2);
-            if digests
-                .as_ref()
-                .is_some_and(|d| !chosen_at_best(d.most_similar(candidate as u32, own_digest)))
-            {
-                continue;
-            }
-            let (v, q) = pass.numbers.locate(candidate as u32);
-            let stored = units[v].sketches.of(&units[v].paragraphs[q]);
-            if !Self::read_other(pass.store, stored, other)? {
-                continue;
-            }
-            let value = estimated_jaccard(signature, other);
-            if chosen_at_best(value) {
-                best = Some((v, q, value));
-            }
-        }
-        Ok(best)
-    }
-
-    /// The earlier document unit `u`'s whole clean text is a near copy of, with the
-    /// similarity; a document that copies none is indexed for later ones.
-    fn whole_copy(&mut self, u: usize, own: &OwnSignatures) -> Result<Option<(usize, f64)>> {
-        let (Some((near_options, _)), Some(signature)) = (self.near.as_ref(), own.document())
-        else {
-            return Ok(None);
-        };
-        let pass = self.pass;
-        let number = pass.numbers.total + u as u32;
-        let mut whole_copy = None::<(usize, f64)>;
-        for v in self
-            .documents
-            .candidates_in_bands(signature, &[], |b| Self::is_shared(&pass.shared, number, b))
-        {
-            let stored = pass.units[v].sketches.of_document();
-            if !Self::read_other(pass.store, stored, &mut self.other)? {
-                continue;
-            }
-            let value = estimated_jaccard(signature, &self.other);
-            if value >= near_options.threshold && whole_copy.is_none_or(|b| value > b.1) {
-                whole_copy = Some((v, value));
-            }
-        }
-        if whole_copy.is_none() {
-            self.documents.insert_bands(u, signature, &[], |b| {
-                Self::is_shared(&pass.shared, number, b)
-            });
-        }
-        Ok(whole_copy)
-    }
-
-    /// Indexes unit `u`'s paragraphs that stay: exactly, and (those that matched nothing)
-    /// for near look-ups.
-    fn index_kept(
-        &mut self,
-        u: usize,
-        own: &OwnSignatures,
-        matched: &[Option<CrossMatch>],
-        dropped: &[Option<CrossMatch>],
-    ) {
-        let pass = self.pass;
-        for (p, fp) in pass.units[u].paragraphs.iter().enumerate() {
-            if dropped[p].is_some() {
-                continue;
-            }
-            self.exact.insert_first(u, p, pass.units);
-            if matched[p].is_some() {
-                continue;
-            }
-            if let (Some((_, index)), Some(signature)) = (
-                self.near.as_mut(),
-                own.paragraph(fp, pass.options.min_words),
-            ) {
-                let number = pass.numbers.of(u, p);
-                if let Some(digests) = &mut self.digests {
-                    digests.record(number, signature);
-                }
-                index.insert_bands(number as usize, signature, &[], |b| {
-                    Self::is_shared(&pass.shared, number, b)
-                });
-            }
-        }
-    }
-}
-
-/// The earlier document a unit wholly copies, with the similarity: the whole-text match,
-/// or (when every paragraph went) the unit most of them came from, at the weakest match.
-fn document_source(
-    dropped: &[(usize, CrossMatch)],
-    whole_copy: Option<(usize, f64)>,
-    paragraphs: usize,
-) -> Option<(usize, f64)> {
-    if paragraphs == 0 {
-        return None;
-    }
-    if whole_copy.is_some() {
-        return whole_copy;
-    }
-    if dropped.len() != paragraphs {
-        return None;
-    }
-    let mut votes: FxHashMap<usize, usize> = FxHashMap::default();
-    for (_, m) in dropped {
-        *votes.entry(m.unit).or_default() += 1;
-    }
-    let source = votes
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-        .map(|(v, _)| v)?;
-    let similarity = dropped
-        .iter()
-        .map(|(_, m)| match m.kind {
-            MatchKind::Exact => 1.0,
-            MatchKind::Near(sim) => sim.value,
-        })
-        .fold(1.0, f64::min);
-    Some((source, similarity))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::decisions::UnitDecision;
     use crate::batch::Unit;
+    use crate::dedup::MatchKind;
     use crate::test_support::Rng;
 
     /// An unnamed unit's outcome: its paragraphs and where their signatures are.
