@@ -1,5 +1,5 @@
 //! Throughput of the hot paths: normalise + SHA-256, shingles + MinHash, LSH queries,
-//! crumb classification, and the whole pipeline on one document.
+//! crumb classification, language detection, and the whole pipeline on one document.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use unscrape::crumbs::{find_crumbs, CrumbOptions, LineVerdicts};
@@ -35,6 +35,22 @@ fn document(paragraphs: usize) -> String {
     text.push_str(&body[..body.len() / 4].join("\n\n"));
     text.push_str("\n\n© 2024 Example\n");
     text
+}
+
+/// The longest distinct lines of `text`, longest first, until `bytes` are taken.
+fn longest_lines(text: &str, bytes: usize) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    lines.dedup();
+    let mut sample = String::new();
+    for line in lines {
+        if sample.len() >= bytes {
+            break;
+        }
+        sample.push_str(line);
+        sample.push('\n');
+    }
+    sample
 }
 
 fn benches(c: &mut Criterion) {
@@ -106,6 +122,35 @@ fn benches(c: &mut Criterion) {
                 unscrape::segment::SplitMode::Blank,
                 &mut LineVerdicts::default(),
             ))
+        })
+    });
+    group.finish();
+
+    // What the pipeline detects a document's language from: about 2 KB of its longest
+    // lines. The shipped pages (English and German, with curly quotes and dashes, as
+    // most real prose has) and the generated document's paragraphs.
+    let pages = [
+        include_str!("../fixtures/pages/german-news.txt"),
+        include_str!("../fixtures/pages/news-indented-layout.txt"),
+        include_str!("../fixtures/pages/news-markdown-layout.txt"),
+        include_str!("../fixtures/pages/article-lines-that-stay.txt"),
+    ];
+    let mut samples: Vec<String> = pages.iter().map(|page| longest_lines(page, 2048)).collect();
+    samples.extend(
+        paragraphs
+            .chunks(8)
+            .take(16)
+            .map(|chunk| longest_lines(&chunk.join("\n"), 2048)),
+    );
+    let mut group = c.benchmark_group("language");
+    group.throughput(Throughput::Bytes(
+        samples.iter().map(|s| s.len() as u64).sum(),
+    ));
+    group.bench_function("detect", |b| {
+        b.iter(|| {
+            for sample in &samples {
+                black_box(FunctionWords::detect(sample));
+            }
         })
     });
     group.finish();
