@@ -3,7 +3,7 @@
 //! writer waits for the turns of the units it writes, so writing runs beside the walk.
 
 use super::UnitOutcome;
-use crate::dedup::MatchKind;
+use crate::dedup::{MatchKind, Measure, Similarity};
 use crate::report::json::{range_text, Location, Removal};
 use crate::report::{preview, DocumentReport, ReportDetail};
 use anyhow::Result;
@@ -17,6 +17,32 @@ pub struct CrossMatch {
     pub kind: MatchKind,
     /// Dropped because the whole document copies `unit`, not paragraph by paragraph.
     pub whole_document: bool,
+}
+
+impl CrossMatch {
+    /// An exact copy of `unit`'s paragraph `paragraph`.
+    pub fn exact(unit: usize, paragraph: usize) -> Self {
+        Self {
+            unit,
+            paragraph,
+            kind: MatchKind::Exact,
+            whole_document: false,
+        }
+    }
+
+    /// A near copy (by estimated Jaccard similarity `value`) of `unit`'s paragraph
+    /// `paragraph`, or of the whole of `unit`.
+    pub fn near(unit: usize, paragraph: usize, value: f64, whole_document: bool) -> Self {
+        Self {
+            unit,
+            paragraph,
+            kind: MatchKind::Near(Similarity {
+                value,
+                measure: Measure::Jaccard,
+            }),
+            whole_document,
+        }
+    }
 }
 
 /// One unit's decisions in the corpus-wide pass.

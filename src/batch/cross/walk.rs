@@ -2,18 +2,23 @@
 //! before it kept (exactly, then by near candidates and whole-text copies), its decisions
 //! published as its turn ends, then what it keeps indexed for the units after it.
 
-use super::{
-    CorpusExactIndex, CorpusParagraph, DecisionPass, OwnSignatures, SharedBands, UnitOutcome,
-};
+use super::{CorpusExactIndex, CorpusParagraph, DecisionPass, OwnSignatures, UnitOutcome};
 use crate::batch::decisions::{CloseOnEnd, CrossDecisions, CrossMatch, UnitDecision};
 use crate::batch::digests::SignatureDigests;
 use crate::batch::signatures::SignatureStore;
-use crate::dedup::{MatchKind, Measure, NearIndex, NearOptions, Similarity};
+use crate::dedup::{MatchKind, NearIndex, NearOptions};
 use crate::fingerprint::minhash::estimated_jaccard;
 use anyhow::Result;
 use rustc_hash::FxHashMap;
 
 impl DecisionPass<'_> {
+    /// Which bands item `item` is indexed and looked up in: those the pre-pass marks
+    /// ([`super::SharedBands`]; all of them without a pre-pass). Paragraphs are items
+    /// under their batch number, documents under the number after the paragraphs'.
+    fn shared_bands_of(&self, item: u32) -> impl Fn(usize) -> bool + '_ {
+        move |band| self.shared.as_ref().is_none_or(|s| s.is_shared(item, band))
+    }
+
     /// The walk over the units in input order (the first occurrence wins), publishing
     /// each unit's decisions to `decisions` as its turn ends. Serial, and never waits for
     /// the thread pool: writers on the pool's other threads may be waiting for it.
@@ -41,15 +46,7 @@ impl DecisionPass<'_> {
                 let last = self.units[v].paragraphs.len().saturating_sub(1);
                 for (p, slot) in dropped.iter_mut().enumerate() {
                     if slot.is_none() {
-                        *slot = Some(CrossMatch {
-                            unit: v,
-                            paragraph: p.min(last),
-                            kind: MatchKind::Near(Similarity {
-                                value,
-                                measure: Measure::Jaccard,
-                            }),
-                            whole_document: true,
-                        });
+                        *slot = Some(CrossMatch::near(v, p.min(last), value, true));
                     }
                 }
             }
@@ -107,12 +104,6 @@ impl<'p> Walker<'p> {
         }
     }
 
-    /// Paragraphs are indexed (and looked up) under their batch number, documents under
-    /// the number after the paragraphs' that `shared` gives them.
-    fn is_shared(shared: &Option<SharedBands>, item: u32, band: usize) -> bool {
-        shared.as_ref().is_none_or(|s| s.is_shared(item, band))
-    }
-
     /// Reads back the signature numbered `number` into `other`; false without one.
     fn read_other(
         store: Option<&SignatureStore>,
@@ -143,27 +134,14 @@ impl<'p> Walker<'p> {
         let mut matched: Vec<Option<CrossMatch>> = vec![None; paragraphs.len()];
         for (p, fp) in paragraphs.iter().enumerate() {
             if let Some((v, q)) = self.exact_found[p] {
-                matched[p] = Some(CrossMatch {
-                    unit: v,
-                    paragraph: q,
-                    kind: MatchKind::Exact,
-                    whole_document: false,
-                });
+                matched[p] = Some(CrossMatch::exact(v, q));
                 continue;
             }
             let Some(signature) = own.paragraph(fp, self.pass.options.min_words) else {
                 continue;
             };
             if let Some((v, q, value)) = self.nearest(self.pass.numbers.of(u, p), signature)? {
-                matched[p] = Some(CrossMatch {
-                    unit: v,
-                    paragraph: q,
-                    kind: MatchKind::Near(Similarity {
-                        value,
-                        measure: Measure::Jaccard,
-                    }),
-                    whole_document: false,
-                });
+                matched[p] = Some(CrossMatch::near(v, q, value, false));
             }
         }
         Ok(matched)
@@ -188,10 +166,7 @@ impl<'p> Walker<'p> {
             digests.digest(signature, own_digest);
         }
         let mut best = None::<(usize, usize, f64)>;
-        let shared = &pass.shared;
-        for candidate in
-            index.candidates_in_bands(signature, &[], |b| Self::is_shared(shared, number, b))
-        {
+        for candidate in index.candidates_in_bands(signature, &[], pass.shared_bands_of(number)) {
             // Skipped unread when its digest shows it can reach neither the threshold nor
             // the best so far (see `digests`): the same choice, far fewer reads.
             let chosen_at_best =
@@ -227,7 +202,7 @@ impl<'p> Walker<'p> {
         let mut whole_copy = None::<(usize, f64)>;
         for v in self
             .documents
-            .candidates_in_bands(signature, &[], |b| Self::is_shared(&pass.shared, number, b))
+            .candidates_in_bands(signature, &[], pass.shared_bands_of(number))
         {
             let stored = pass.units[v].sketches.of_document();
             if !Self::read_other(pass.store, stored, &mut self.other)? {
@@ -239,9 +214,8 @@ impl<'p> Walker<'p> {
             }
         }
         if whole_copy.is_none() {
-            self.documents.insert_bands(u, signature, &[], |b| {
-                Self::is_shared(&pass.shared, number, b)
-            });
+            self.documents
+                .insert_bands(u, signature, &[], pass.shared_bands_of(number));
         }
         Ok(whole_copy)
     }
@@ -272,9 +246,12 @@ impl<'p> Walker<'p> {
                 if let Some(digests) = &mut self.digests {
                     digests.record(number, signature);
                 }
-                index.insert_bands(number as usize, signature, &[], |b| {
-                    Self::is_shared(&pass.shared, number, b)
-                });
+                index.insert_bands(
+                    number as usize,
+                    signature,
+                    &[],
+                    pass.shared_bands_of(number),
+                );
             }
         }
     }
@@ -330,12 +307,7 @@ fn anchored_and_aligned(
     let aligned = |p: usize, m: CrossMatch, step: isize| -> Option<CrossMatch> {
         let q = m.paragraph.checked_add_signed(step)?;
         let other = units[m.unit].paragraphs.get(q)?;
-        (other.key == paragraphs[p].key).then_some(CrossMatch {
-            unit: m.unit,
-            paragraph: q,
-            kind: MatchKind::Exact,
-            whole_document: false,
-        })
+        (other.key == paragraphs[p].key).then_some(CrossMatch::exact(m.unit, q))
     };
     for p in 1..n {
         if dropped[p].is_none() {

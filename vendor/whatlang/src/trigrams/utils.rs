@@ -113,11 +113,11 @@ const MAX_SYMBOLS: usize = 256;
 struct Symbols {
     /// Each ASCII character's number (a stop character's is the space's).
     ascii: [u8; 128],
-    /// The other characters, ascending: numbered after the ASCII ones. (No stop character
-    /// is outside ASCII.)
-    other: Vec<char>,
-    /// Every character, by number.
+    /// Every character, by number: the ASCII ones, then the others, ascending. (No stop
+    /// character is outside ASCII.)
     chars: Vec<char>,
+    /// The number of the first character outside ASCII.
+    first_other: usize,
     /// Bits of a number: every number is below `1 << bits`.
     bits: u32,
 }
@@ -155,6 +155,7 @@ impl Symbols {
                 chars.push(ch);
             }
         }
+        let first_other = chars.len();
         chars.extend_from_slice(&other);
         if chars.len() > MAX_SYMBOLS {
             return None;
@@ -163,8 +164,8 @@ impl Symbols {
         let bits = (usize::BITS - (chars.len() - 1).leading_zeros()).max(1);
         Some(Self {
             ascii,
-            other,
             chars,
+            first_other,
             bits,
         })
     }
@@ -172,7 +173,7 @@ impl Symbols {
     /// Calls `each` with the number of every character of `text` (which `of` saw), in order.
     #[inline]
     fn for_each(&self, text: &str, mut each: impl FnMut(u32)) {
-        let first_other = (self.chars.len() - self.other.len()) as u32;
+        let (first_other, other) = (self.first_other as u32, &self.chars[self.first_other..]);
         let bytes = text.as_bytes();
         let mut at = 0;
         while let Some(&byte) = bytes.get(at) {
@@ -182,7 +183,7 @@ impl Symbols {
             } else {
                 let ch = char_at(text, at);
                 at += ch.len_utf8();
-                each(first_other + self.other.binary_search(&ch).unwrap_or(0) as u32);
+                each(first_other + other.binary_search(&ch).unwrap_or(0) as u32);
             }
         }
     }
