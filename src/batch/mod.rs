@@ -536,9 +536,8 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     // The walk runs on one of the pool's threads and phase 4 on the others (after the walk,
     // on all of them). A document whose units were decided before a failed walk stopped
     // is written whole; the walk's error is the batch's.
-    let (walked, mut outputs) = rayon::join(|| pass.walk(&cross), write_all);
+    let (walked, mut outputs) = rayon::join(|| pass.walk(&units, &cross), write_all);
     walked?;
-    drop(pass);
     drop(store);
     // Each written unit's report takes its name from the unit, now done with.
     for (doc_reports, _, first_unit) in outputs.iter_mut().flatten().flatten() {

@@ -14,6 +14,8 @@
 
 mod walk;
 
+pub use walk::StreamingWalk;
+
 #[cfg(test)]
 use super::decisions::CrossDecisions;
 use super::shared_bands::{ItemKind, SharedBands};
@@ -170,6 +172,7 @@ impl OwnSignatures {
 pub const MIN_DOCUMENT_SHINGLES: usize = 20;
 
 /// The numbers of a batch's paragraphs: in input order, unit after unit, in 32 bits.
+#[derive(Debug, Default)]
 struct ParagraphNumbers {
     /// Per unit, the number of its first paragraph.
     starts: Vec<u32>,
@@ -185,34 +188,57 @@ struct ParagraphNumbers {
 /// paragraphs: 271 KB for the 4.3 M of a 1 GB corpus).
 const NUMBERS_PER_BLOCK: u32 = 64;
 
+/// A batch with more paragraphs (and documents) than 32-bit numbers can count: the batch
+/// fails, not one of its documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyParagraphs {
+    pub paragraphs: u64,
+}
+
+impl std::fmt::Display for TooManyParagraphs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} paragraphs in one batch: more than the decision pass can number; split the batch",
+            self.paragraphs
+        )
+    }
+}
+
+impl std::error::Error for TooManyParagraphs {}
+
 impl ParagraphNumbers {
     fn new(units: &[UnitOutcome]) -> Result<Self> {
-        let mut starts = Vec::with_capacity(units.len());
-        let mut total: u64 = 0;
-        for unit in units {
-            starts.push(u32::try_from(total).unwrap_or(u32::MAX));
-            total += unit.paragraphs.len() as u64;
-        }
+        let mut numbers = Self::default();
+        numbers.extend(units)?;
+        Ok(numbers)
+    }
+
+    /// Numbers the paragraphs of `more` units, after the units numbered so far.
+    fn extend(&mut self, more: &[UnitOutcome]) -> Result<()> {
+        let units = (self.starts.len() + more.len()) as u64;
+        let total =
+            u64::from(self.total) + more.iter().map(|u| u.paragraphs.len() as u64).sum::<u64>();
         // Documents are numbered after the paragraphs (see `shared_bands`).
-        if total + units.len() as u64 >= u64::from(u32::MAX) {
-            anyhow::bail!(
-                "{total} paragraphs in one batch: more than the decision pass can number; split the batch"
-            );
+        if total + units >= u64::from(u32::MAX) {
+            return Err(TooManyParagraphs { paragraphs: total }.into());
         }
-        let total = total as u32;
-        let mut blocks = Vec::with_capacity(total.div_ceil(NUMBERS_PER_BLOCK) as usize);
-        let mut unit = 0;
-        for first in (0..total).step_by(NUMBERS_PER_BLOCK as usize) {
-            while starts.get(unit + 1).is_some_and(|&s| s <= first) {
-                unit += 1;
+        self.starts.reserve(more.len());
+        for unit in more {
+            let start = self.total;
+            let end = start + unit.paragraphs.len() as u32;
+            let holder = self.starts.len() as u32;
+            self.starts.push(start);
+            // The blocks whose first number is this unit's.
+            let block = u64::from(NUMBERS_PER_BLOCK);
+            let mut first = u64::from(start).div_ceil(block) * block;
+            while first < u64::from(end) {
+                self.blocks.push(holder);
+                first += block;
             }
-            blocks.push(unit as u32);
+            self.total = end;
         }
-        Ok(Self {
-            starts,
-            blocks,
-            total,
-        })
+        Ok(())
     }
 
     fn of(&self, unit: usize, paragraph: usize) -> u32 {
@@ -238,22 +264,21 @@ impl ParagraphNumbers {
 /// First occurrences of the paragraphs kept so far, by key: the decision pass's largest
 /// table. An entry is 32 bits of the key and the paragraph's number in the batch, 8 bytes
 /// instead of the 32 of (128-bit key, unit, paragraph), and the table ([`ShortKeyTable`])
-/// is sized once for every paragraph of the batch, so it never rehashes (a resize held the
-/// old and the new table at once: half of a 1 GB corpus's peak). The full 128-bit prefix
-/// is compared on every hit; a key whose 32 bits are taken by a different paragraph (a few
-/// thousand in millions) goes to a second table keyed by the full prefix.
-struct CorpusExactIndex<'n> {
+/// is sized once for every paragraph of the batch when the batch is known, so it never
+/// rehashes (a resize held the old and the new table at once: half of a 1 GB corpus's
+/// peak). The full 128-bit prefix is compared on every hit; a key whose 32 bits are taken
+/// by a different paragraph (a few thousand in millions) goes to a second table keyed by
+/// the full prefix. Paragraphs are located by the walk's [`ParagraphNumbers`].
+struct CorpusExactIndex {
     first: ShortKeyTable,
     colliding: FxHashMap<u128, u32>,
-    numbers: &'n ParagraphNumbers,
 }
 
-impl<'n> CorpusExactIndex<'n> {
-    fn new(numbers: &'n ParagraphNumbers) -> Self {
+impl CorpusExactIndex {
+    fn with_capacity(paragraphs: usize) -> Self {
         Self {
-            first: ShortKeyTable::with_capacity(numbers.total as usize),
+            first: ShortKeyTable::with_capacity(paragraphs),
             colliding: FxHashMap::default(),
-            numbers,
         }
     }
 
@@ -261,28 +286,39 @@ impl<'n> CorpusExactIndex<'n> {
         key as u32
     }
 
-    fn key_of(&self, number: u32, units: &[UnitOutcome]) -> u128 {
-        let (v, q) = self.numbers.locate(number);
+    fn key_of(number: u32, units: &[UnitOutcome], numbers: &ParagraphNumbers) -> u128 {
+        let (v, q) = numbers.locate(number);
         units[v].paragraphs[q].key
     }
 
     /// The first kept paragraph with this key.
-    fn get(&self, key: u128, units: &[UnitOutcome]) -> Option<(usize, usize)> {
+    fn get(
+        &self,
+        key: u128,
+        units: &[UnitOutcome],
+        numbers: &ParagraphNumbers,
+    ) -> Option<(usize, usize)> {
         let found = self.first.get(Self::short(key))?;
-        let number = if self.key_of(found, units) == key {
+        let number = if Self::key_of(found, units, numbers) == key {
             found
         } else {
             *self.colliding.get(&key)?
         };
-        Some(self.numbers.locate(number))
+        Some(numbers.locate(number))
     }
 
     /// Records paragraph `p` of unit `u` as the first with its key, unless one is known.
-    fn insert_first(&mut self, u: usize, p: usize, units: &[UnitOutcome]) {
+    fn insert_first(
+        &mut self,
+        u: usize,
+        p: usize,
+        units: &[UnitOutcome],
+        numbers: &ParagraphNumbers,
+    ) {
         let key = units[u].paragraphs[p].key;
-        let number = self.numbers.of(u, p);
+        let number = numbers.of(u, p);
         if let Some(taken_by) = self.first.insert_if_vacant(Self::short(key), number) {
-            if self.key_of(taken_by, units) != key {
+            if Self::key_of(taken_by, units, numbers) != key {
                 self.colliding.entry(key).or_insert(number);
             }
         }
@@ -358,7 +394,7 @@ fn decide_indexing(
 ) -> Result<CrossDecisions> {
     let pass = DecisionPass::prepare_indexing(units, options, store, indexed)?;
     let decisions = CrossDecisions::new(units.len());
-    pass.walk(&decisions)?;
+    pass.walk(units, &decisions)?;
     Ok(decisions)
 }
 
@@ -374,9 +410,9 @@ enum IndexedBands {
 
 /// The corpus-wide decision pass, ready to walk: the batch's paragraph numbers, the band
 /// layout and which bands are shared. Signatures are read back from `store` (near
-/// matching on): a unit's own once, an earlier paragraph's when it is a candidate.
+/// matching on): a unit's own once, an earlier paragraph's when it is a candidate. Without
+/// a store no near candidate is ever verified: matching is exact only.
 pub struct DecisionPass<'a> {
-    units: &'a [UnitOutcome],
     options: &'a DedupOptions,
     store: Option<&'a SignatureStore>,
     numbers: ParagraphNumbers,
@@ -385,9 +421,10 @@ pub struct DecisionPass<'a> {
 }
 
 impl<'a> DecisionPass<'a> {
-    /// Numbers the paragraphs and finds the shared bands (in parallel).
+    /// Numbers the paragraphs of `units` (a whole batch) and finds the shared bands (in
+    /// parallel).
     pub fn prepare(
-        units: &'a [UnitOutcome],
+        units: &[UnitOutcome],
         options: &'a DedupOptions,
         store: Option<&'a SignatureStore>,
     ) -> Result<Self> {
@@ -395,16 +432,12 @@ impl<'a> DecisionPass<'a> {
     }
 
     fn prepare_indexing(
-        units: &'a [UnitOutcome],
+        units: &[UnitOutcome],
         options: &'a DedupOptions,
         store: Option<&'a SignatureStore>,
         indexed: IndexedBands,
     ) -> Result<Self> {
         let numbers = ParagraphNumbers::new(units)?;
-        let layout = Bands::for_threshold(
-            options.near.map_or(1.0, |o| o.threshold),
-            options.near.map_or(1, |o| o.signature_values),
-        );
         let store = store.filter(|_| options.near.is_some());
         // Computed before the walk's tables exist, so that its peak and theirs do not add
         // up.
@@ -412,20 +445,37 @@ impl<'a> DecisionPass<'a> {
             Some(store) => Some(shared_bands(
                 units,
                 &numbers,
-                layout,
+                Self::layout(options),
                 options.min_words,
                 store,
             )?),
             None => None,
         };
         Ok(Self {
-            units,
             options,
             store,
             numbers,
-            layout,
+            layout: Self::layout(options),
             shared,
         })
+    }
+
+    /// A pass over no units yet, matching exactly only: see [`StreamingWalk`].
+    fn exact(options: &'a DedupOptions) -> Self {
+        Self {
+            options,
+            store: None,
+            numbers: ParagraphNumbers::default(),
+            layout: Self::layout(options),
+            shared: None,
+        }
+    }
+
+    fn layout(options: &DedupOptions) -> Bands {
+        Bands::for_threshold(
+            options.near.map_or(1.0, |o| o.threshold),
+            options.near.map_or(1, |o| o.signature_values),
+        )
     }
 }
 
@@ -587,21 +637,115 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Numbering units a run at a time, as a streamed batch does, gives the numbers
+        /// and blocks numbering them all at once gives, wherever the runs end.
+        #[test]
+        fn paragraph_numbers_extended_in_runs_are_the_numbers_of_the_whole(
+            sizes in proptest::collection::vec(
+                proptest::prop_oneof![3 => 0usize..3, 2 => 0usize..70, 1 => 60usize..300],
+                0..50,
+            ),
+            cuts in proptest::collection::vec(0usize..50, 0..6),
+        ) {
+            let units: Vec<UnitOutcome> = sizes
+                .iter()
+                .map(|&n| unit(&(0..n as u128).collect::<Vec<_>>()))
+                .collect();
+            let whole = ParagraphNumbers::new(&units).unwrap();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(units.len())).collect();
+            cuts.push(units.len());
+            cuts.sort_unstable();
+            let mut runs = ParagraphNumbers::default();
+            let mut from = 0;
+            for cut in cuts {
+                runs.extend(&units[from..cut]).unwrap();
+                from = cut;
+            }
+            proptest::prop_assert_eq!(&runs.starts, &whole.starts);
+            proptest::prop_assert_eq!(&runs.blocks, &whole.blocks);
+            proptest::prop_assert_eq!(runs.total, whole.total);
+        }
+    }
+
+    /// Units of paragraphs drawn from a few keys (so that exact copies, runs of them and
+    /// short paragraphs lined up with an anchor's neighbours all occur) and unique ones.
+    fn exact_units(rng: &mut Rng, count: usize) -> Vec<UnitOutcome> {
+        let mut next_key = 1000u128;
+        (0..count)
+            .map(|_| {
+                let n = rng.below(8);
+                let paragraphs = (0..n)
+                    .map(|p| {
+                        let key = if rng.below(3) == 0 {
+                            next_key += 1;
+                            next_key
+                        } else {
+                            rng.below(24) as u128
+                        };
+                        CorpusParagraph {
+                            key,
+                            lines: (p as u32, p as u32),
+                            // Short or long by the key, as a text's words are its own.
+                            words: if key % 3 == 0 { 3 } else { 12 },
+                            signature: NO_SIGNATURE,
+                        }
+                    })
+                    .collect();
+                outcome(paragraphs, UnitSketches::default())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn streaming_walk_decides_as_the_whole_batch_walk() {
+        for seed in 0..16 {
+            let mut rng = Rng(seed);
+            let options = DedupOptions {
+                near: None,
+                ..DedupOptions::default()
+            };
+            let units = exact_units(&mut rng, 400);
+            let whole = decide(&units, &options, None).unwrap().made();
+            let decisions = CrossDecisions::new(units.len());
+            let mut walk = StreamingWalk::new(&options);
+            let mut fed = 0;
+            while fed < units.len() {
+                // Runs of every size, empty ones too.
+                fed = (fed + rng.below(40)).min(units.len());
+                walk.walk_more(&units[..fed], &decisions).unwrap();
+            }
+            let streamed = decisions.made();
+            assert!(streamed.iter().all(Option::is_some), "every unit decided");
+            assert_eq!(streamed, whole, "seed {seed}");
+            let dropped: usize = whole.iter().flatten().map(|d| d.dropped.len()).sum();
+            let copies = whole
+                .iter()
+                .flatten()
+                .filter(|d| d.duplicate_of.is_some())
+                .count();
+            assert!(
+                dropped > 300 && copies > 10,
+                "seed {seed}: {dropped} dropped, {copies} copies"
+            );
+        }
+    }
+
     #[test]
     fn exact_index_numbers_paragraphs_across_empty_units() {
         let units = [unit(&[]), unit(&[1, 2]), unit(&[]), unit(&[]), unit(&[3])];
         let numbers = ParagraphNumbers::new(&units).unwrap();
-        let mut index = CorpusExactIndex::new(&numbers);
+        let mut index = CorpusExactIndex::with_capacity(numbers.total as usize);
         for (u, outcome) in units.iter().enumerate() {
             for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
-                assert_eq!(index.get(paragraph.key, &units), None);
-                index.insert_first(u, p, &units);
+                assert_eq!(index.get(paragraph.key, &units, &numbers), None);
+                index.insert_first(u, p, &units, &numbers);
             }
         }
-        assert_eq!(index.get(1, &units), Some((1, 0)));
-        assert_eq!(index.get(2, &units), Some((1, 1)));
-        assert_eq!(index.get(3, &units), Some((4, 0)));
-        assert_eq!(index.get(4, &units), None);
+        assert_eq!(index.get(1, &units, &numbers), Some((1, 0)));
+        assert_eq!(index.get(2, &units, &numbers), Some((1, 1)));
+        assert_eq!(index.get(3, &units, &numbers), Some((4, 0)));
+        assert_eq!(index.get(4, &units, &numbers), None);
     }
 
     #[test]
@@ -612,12 +756,12 @@ mod tests {
         let c = (2u128 << 100) | 7;
         let units = [unit(&[a, b]), unit(&[b, a, c]), unit(&[c])];
         let numbers = ParagraphNumbers::new(&units).unwrap();
-        let mut index = CorpusExactIndex::new(&numbers);
+        let mut index = CorpusExactIndex::with_capacity(numbers.total as usize);
         let mut found = Vec::new();
         for (u, outcome) in units.iter().enumerate() {
             for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
-                found.push(index.get(paragraph.key, &units));
-                index.insert_first(u, p, &units);
+                found.push(index.get(paragraph.key, &units, &numbers));
+                index.insert_first(u, p, &units, &numbers);
             }
         }
         assert_eq!(

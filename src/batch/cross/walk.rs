@@ -6,12 +6,12 @@ use super::{CorpusExactIndex, CorpusParagraph, DecisionPass, OwnSignatures, Unit
 use crate::batch::decisions::{CloseOnEnd, CrossDecisions, CrossMatch, UnitDecision};
 use crate::batch::digests::SignatureDigests;
 use crate::batch::signatures::SignatureStore;
-use crate::dedup::{MatchKind, NearIndex, NearOptions};
+use crate::dedup::{DedupOptions, MatchKind, NearIndex, NearOptions};
 use crate::fingerprint::minhash::estimated_jaccard;
 use anyhow::Result;
 use rustc_hash::FxHashMap;
 
-impl DecisionPass<'_> {
+impl<'a> DecisionPass<'a> {
     /// Which bands item `item` is indexed and looked up in: those the pre-pass marks
     /// ([`super::SharedBands`]; all of them without a pre-pass). Paragraphs are items
     /// under their batch number, documents under the number after the paragraphs'.
@@ -19,53 +19,48 @@ impl DecisionPass<'_> {
         move |band| self.shared.as_ref().is_none_or(|s| s.is_shared(item, band))
     }
 
-    /// The walk over the units in input order (the first occurrence wins), publishing
-    /// each unit's decisions to `decisions` as its turn ends. Serial, and never waits for
-    /// the thread pool: writers on the pool's other threads may be waiting for it.
-    pub fn walk(&self, decisions: &CrossDecisions) -> Result<()> {
+    /// The walk over the batch's units (those it was prepared for) in input order (the
+    /// first occurrence wins), publishing each unit's decisions to `decisions` as its turn
+    /// ends. Serial, and never waits for the thread pool: writers on the pool's other
+    /// threads may be waiting for it.
+    pub fn walk(self, units: &[UnitOutcome], decisions: &CrossDecisions) -> Result<()> {
         let _close = CloseOnEnd(decisions);
         let mut walker = Walker::new(self);
-        let mut own_buffer: Vec<u32> = Vec::new();
-        for (u, outcome) in self.units.iter().enumerate() {
-            let own = OwnSignatures::read(
-                self.store,
-                outcome.sketches,
-                std::mem::take(&mut own_buffer),
-            )?;
-            let matched = walker.paragraph_matches(u, &own)?;
-            let mut dropped = anchored_and_aligned(
-                &matched,
-                &outcome.paragraphs,
-                self.units,
-                self.options.min_words,
-            );
-            // A document whose clean text as a whole is a near copy of an earlier one goes
-            // whole, even where its paragraphs are wrapped or split differently.
-            let whole_copy = walker.whole_copy(u, &own)?;
-            if let Some((v, value)) = whole_copy {
-                let last = self.units[v].paragraphs.len().saturating_sub(1);
-                for (p, slot) in dropped.iter_mut().enumerate() {
-                    if slot.is_none() {
-                        *slot = Some(CrossMatch::near(v, p.min(last), value, true));
-                    }
-                }
-            }
-            walker.index_kept(u, &own, &matched, &dropped);
-            let dropped: Vec<(usize, CrossMatch)> = dropped
-                .iter()
-                .enumerate()
-                .filter_map(|(p, m)| m.map(|m| (p, m)))
-                .collect();
-            let duplicate_of = document_source(&dropped, whole_copy, outcome.paragraphs.len());
-            decisions.publish(
-                u,
-                UnitDecision {
-                    dropped,
-                    duplicate_of,
-                },
-            );
-            own_buffer = own.values;
+        for u in 0..units.len() {
+            walker.turn(u, units, decisions)?;
         }
+        Ok(())
+    }
+}
+
+/// The decision walk fed a batch's units a run at a time, as they are cleaned, so that a
+/// run is decided and written while the next one is cleaned. Exact matching only: near
+/// matching indexes only the bands shared within the whole batch, known once every unit is
+/// cleaned. The decisions are the ones [`DecisionPass::walk`] makes without near matching:
+/// a unit's turn sees only the units before it either way.
+pub struct StreamingWalk<'a> {
+    walker: Walker<'a>,
+    /// Units walked so far.
+    walked: usize,
+}
+
+impl<'a> StreamingWalk<'a> {
+    pub fn new(options: &'a DedupOptions) -> Self {
+        Self {
+            walker: Walker::new(DecisionPass::exact(options)),
+            walked: 0,
+        }
+    }
+
+    /// Walks the units of `units` after those walked so far (the earlier ones must be the
+    /// same, unchanged), publishing their decisions to `decisions`.
+    pub fn walk_more(&mut self, units: &[UnitOutcome], decisions: &CrossDecisions) -> Result<()> {
+        let more = units.get(self.walked..).unwrap_or_default();
+        self.walker.pass.numbers.extend(more)?;
+        for u in self.walked..units.len() {
+            self.walker.turn(u, units, decisions)?;
+        }
+        self.walked = units.len();
         Ok(())
     }
 }
@@ -73,8 +68,8 @@ impl DecisionPass<'_> {
 /// What the walk keeps from one unit's turn to the next: the indexes of the paragraphs
 /// and documents kept so far, the digests of the indexed signatures, and buffers.
 struct Walker<'p> {
-    pass: &'p DecisionPass<'p>,
-    exact: CorpusExactIndex<'p>,
+    pass: DecisionPass<'p>,
+    exact: CorpusExactIndex,
     near: Option<(NearOptions, NearIndex)>,
     /// Only with a store: without one no candidate is verified.
     digests: Option<SignatureDigests>,
@@ -86,13 +81,14 @@ struct Walker<'p> {
     other: Vec<u32>,
     /// A unit's exact look-ups, by paragraph.
     exact_found: Vec<Option<(usize, usize)>>,
+    /// The signatures of the unit whose turn it is (its buffer, between turns).
+    own_buffer: Vec<u32>,
 }
 
 impl<'p> Walker<'p> {
-    fn new(pass: &'p DecisionPass<'p>) -> Self {
+    fn new(pass: DecisionPass<'p>) -> Self {
         Self {
-            pass,
-            exact: CorpusExactIndex::new(&pass.numbers),
+            exact: CorpusExactIndex::with_capacity(pass.numbers.total as usize),
             near: pass.options.near.map(|o| (o, NearIndex::new(pass.layout))),
             digests: pass
                 .store
@@ -101,7 +97,54 @@ impl<'p> Walker<'p> {
             own_digest: Vec::new(),
             other: Vec::new(),
             exact_found: Vec::new(),
+            own_buffer: Vec::new(),
+            pass,
         }
+    }
+
+    /// Unit `u`'s turn: its paragraphs matched against what the units before it kept, its
+    /// decisions published, what it keeps indexed.
+    fn turn(&mut self, u: usize, units: &[UnitOutcome], decisions: &CrossDecisions) -> Result<()> {
+        let outcome = &units[u];
+        let own = OwnSignatures::read(
+            self.pass.store,
+            outcome.sketches,
+            std::mem::take(&mut self.own_buffer),
+        )?;
+        let matched = self.paragraph_matches(u, units, &own)?;
+        let mut dropped = anchored_and_aligned(
+            &matched,
+            &outcome.paragraphs,
+            units,
+            self.pass.options.min_words,
+        );
+        // A document whose clean text as a whole is a near copy of an earlier one goes
+        // whole, even where its paragraphs are wrapped or split differently.
+        let whole_copy = self.whole_copy(u, units, &own)?;
+        if let Some((v, value)) = whole_copy {
+            let last = units[v].paragraphs.len().saturating_sub(1);
+            for (p, slot) in dropped.iter_mut().enumerate() {
+                if slot.is_none() {
+                    *slot = Some(CrossMatch::near(v, p.min(last), value, true));
+                }
+            }
+        }
+        self.index_kept(u, units, &own, &matched, &dropped);
+        let dropped: Vec<(usize, CrossMatch)> = dropped
+            .iter()
+            .enumerate()
+            .filter_map(|(p, m)| m.map(|m| (p, m)))
+            .collect();
+        let duplicate_of = document_source(&dropped, whole_copy, outcome.paragraphs.len());
+        decisions.publish(
+            u,
+            UnitDecision {
+                dropped,
+                duplicate_of,
+            },
+        );
+        self.own_buffer = own.values;
+        Ok(())
     }
 
     /// Reads back the signature numbered `number` into `other`; false without one.
@@ -121,16 +164,20 @@ impl<'p> Walker<'p> {
     fn paragraph_matches(
         &mut self,
         u: usize,
+        units: &[UnitOutcome],
         own: &OwnSignatures,
     ) -> Result<Vec<Option<CrossMatch>>> {
-        let units = self.pass.units;
         let paragraphs = &units[u].paragraphs;
         // The unit's exact look-ups first, in a loop of their own: each misses the cache
         // (a batch-wide table) and, independent of each other, their misses overlap. The
         // unit's own paragraphs are indexed only after its turn, so none is missed here.
+        let (exact, numbers) = (&self.exact, &self.pass.numbers);
         self.exact_found.clear();
-        self.exact_found
-            .extend(paragraphs.iter().map(|fp| self.exact.get(fp.key, units)));
+        self.exact_found.extend(
+            paragraphs
+                .iter()
+                .map(|fp| exact.get(fp.key, units, numbers)),
+        );
         let mut matched: Vec<Option<CrossMatch>> = vec![None; paragraphs.len()];
         for (p, fp) in paragraphs.iter().enumerate() {
             if let Some((v, q)) = self.exact_found[p] {
@@ -140,7 +187,8 @@ impl<'p> Walker<'p> {
             let Some(signature) = own.paragraph(fp, self.pass.options.min_words) else {
                 continue;
             };
-            if let Some((v, q, value)) = self.nearest(self.pass.numbers.of(u, p), signature)? {
+            let number = self.pass.numbers.of(u, p);
+            if let Some((v, q, value)) = self.nearest(number, units, signature)? {
                 matched[p] = Some(CrossMatch::near(v, q, value, false));
             }
         }
@@ -149,7 +197,12 @@ impl<'p> Walker<'p> {
 
     /// The kept paragraph most similar to the paragraph numbered `number` (at least the
     /// threshold; among equals the earliest, as candidates come in ascending order).
-    fn nearest(&mut self, number: u32, signature: &[u32]) -> Result<Option<(usize, usize, f64)>> {
+    fn nearest(
+        &mut self,
+        number: u32,
+        units: &[UnitOutcome],
+        signature: &[u32],
+    ) -> Result<Option<(usize, usize, f64)>> {
         let Self {
             pass,
             near,
@@ -161,7 +214,6 @@ impl<'p> Walker<'p> {
         let Some((near_options, index)) = near.as_ref() else {
             return Ok(None);
         };
-        let units = pass.units;
         if let Some(digests) = &digests {
             digests.digest(signature, own_digest);
         }
@@ -192,19 +244,24 @@ impl<'p> Walker<'p> {
 
     /// The earlier document unit `u`'s whole clean text is a near copy of, with the
     /// similarity; a document that copies none is indexed for later ones.
-    fn whole_copy(&mut self, u: usize, own: &OwnSignatures) -> Result<Option<(usize, f64)>> {
+    fn whole_copy(
+        &mut self,
+        u: usize,
+        units: &[UnitOutcome],
+        own: &OwnSignatures,
+    ) -> Result<Option<(usize, f64)>> {
         let (Some((near_options, _)), Some(signature)) = (self.near.as_ref(), own.document())
         else {
             return Ok(None);
         };
-        let pass = self.pass;
+        let pass = &self.pass;
         let number = pass.numbers.total + u as u32;
         let mut whole_copy = None::<(usize, f64)>;
         for v in self
             .documents
             .candidates_in_bands(signature, &[], pass.shared_bands_of(number))
         {
-            let stored = pass.units[v].sketches.of_document();
+            let stored = units[v].sketches.of_document();
             if !Self::read_other(pass.store, stored, &mut self.other)? {
                 continue;
             }
@@ -225,16 +282,17 @@ impl<'p> Walker<'p> {
     fn index_kept(
         &mut self,
         u: usize,
+        units: &[UnitOutcome],
         own: &OwnSignatures,
         matched: &[Option<CrossMatch>],
         dropped: &[Option<CrossMatch>],
     ) {
-        let pass = self.pass;
-        for (p, fp) in pass.units[u].paragraphs.iter().enumerate() {
+        let pass = &self.pass;
+        for (p, fp) in units[u].paragraphs.iter().enumerate() {
             if dropped[p].is_some() {
                 continue;
             }
-            self.exact.insert_first(u, p, pass.units);
+            self.exact.insert_first(u, p, units, &pass.numbers);
             if matched[p].is_some() {
                 continue;
             }
