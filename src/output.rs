@@ -179,7 +179,7 @@ impl AtomicFile {
 
 /// Whether `path` exists (following symlinks) and is something other than a regular file
 /// or a directory: a device, FIFO or socket, which must be written, never replaced.
-fn is_special_file(path: &Path) -> bool {
+pub fn is_special_file(path: &Path) -> bool {
     fs::metadata(path)
         .map(|meta| !meta.is_file() && !meta.is_dir())
         .unwrap_or(false)

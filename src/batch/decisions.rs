@@ -215,6 +215,14 @@ impl CrossDecisions {
         }
     }
 
+    /// Room for the decisions of `units` units in all: a streamed batch's units come a
+    /// chunk at a time.
+    pub fn grow_to(&mut self, units: usize) {
+        if units > self.units.len() {
+            self.units.resize_with(units, OnceLock::new);
+        }
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, WalkState> {
         self.walk.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -14,6 +14,10 @@
 //! Phases 3 and 4 run side by side: a unit's decisions are final once the walk has passed
 //! it (later units never change an earlier one's), so the writers wait for each unit's
 //! turn ([`decisions::CrossDecisions::wait_for`]) instead of for the whole walk.
+//!
+//! A JSONL corpus alone in its batch, without near matching and written to a file, takes
+//! phases 2 to 4 a chunk at a time instead (module `streamed`): each chunk is decided and
+//! written from what its cleaning kept while the next is cleaned, with the same result.
 
 pub mod cross;
 pub mod decisions;
@@ -24,6 +28,7 @@ pub mod shared_bands;
 mod short_keys;
 pub mod signatures;
 mod sink;
+mod streamed;
 
 use crate::config::Destination;
 use crate::crumbs::template_key;
@@ -130,10 +135,68 @@ pub struct UnitOutcome {
 struct CleanedUnit {
     outcome: UnitOutcome,
     report: DocumentReport,
+    /// The clean text before decisions across documents, when the unit is written right
+    /// after its turn (a streamed corpus); otherwise it is rebuilt from the input.
+    clean: Option<String>,
 }
 
 /// A document's unit reports, and the number of its first unit in the batch.
 type DocReports = (Vec<DocumentReport>, usize);
+
+/// Standard output, shared by the documents written to it one after another.
+type StdoutWriter = std::sync::Mutex<std::io::BufWriter<std::io::Stdout>>;
+
+/// What every phase needs to read a batch's documents and to say how far it is.
+#[derive(Clone, Copy)]
+struct Batch<'a> {
+    docs: &'a [InputDoc],
+    config: &'a BatchConfig,
+    /// Standard input's bytes, read once for the whole batch.
+    stdin: Option<&'a [u8]>,
+    interrupt: &'a AtomicBool,
+    progress: Option<&'a indicatif::ProgressBar>,
+}
+
+impl Batch<'_> {
+    /// Reads a document's units: whole, or a chunk at a time (every phase the same way).
+    fn read_units(
+        &self,
+        doc: &InputDoc,
+        each: &mut dyn FnMut(load::Loaded) -> Result<()>,
+    ) -> Result<load::Ending> {
+        load::for_each_chunk(
+            &load::Origin {
+                doc,
+                stdin: self.stdin,
+            },
+            self.config,
+            each,
+        )
+    }
+
+    /// One phase done with one document.
+    fn step_done(&self) {
+        if let Some(bar) = self.progress {
+            bar.inc(1);
+        }
+    }
+}
+
+/// A document as written: its units' completed reports, what the corpus report adds for
+/// each, and the number of its first unit; `None` when it was not written.
+type Written = Option<(Vec<DocumentReport>, Vec<UnitRest>, usize)>;
+
+/// What phases 2 to 4 leave for the corpus report.
+struct Decided {
+    /// The batch's units (their names go to their reports).
+    units: Vec<UnitOutcome>,
+    /// Per document, in input order.
+    outputs: Vec<Result<Written>>,
+    /// Documents skipped as binary.
+    skipped: Vec<String>,
+    /// Interrupted before every document was cleaned.
+    interrupted: bool,
+}
 
 /// What phase 4 adds to a unit's report for the corpus report.
 struct UnitRest {
@@ -266,20 +329,14 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     } else {
         None
     };
-    let stdin_bytes = stdin_cache.as_deref();
-    // Every phase reads a document's units the same way: whole, or a chunk at a time.
-    let read_units = |doc: &InputDoc, each: &mut dyn FnMut(load::Loaded) -> Result<()>| {
-        load::for_each_chunk(
-            &load::Origin {
-                doc,
-                stdin: stdin_bytes,
-            },
-            config,
-            each,
-        )
-    };
-
     let progress = progress_bar(config, docs.len() as u64 * 3);
+    let batch = Batch {
+        docs: &docs,
+        config,
+        stdin: stdin_cache.as_deref(),
+        interrupt,
+        progress: progress.as_ref(),
+    };
 
     // Phase 1: template lines.
     let mut clean_options = config.clean.clone();
@@ -289,7 +346,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             .map(|doc| {
                 let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
                 let mut units = 0;
-                let read = read_units(doc, &mut |loaded| {
+                let read = batch.read_units(doc, &mut |loaded| {
                     units += loaded.texts.len();
                     let per_text: Vec<FxHashSet<u64>> = loaded
                         .texts
@@ -303,9 +360,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                     }
                     Ok(())
                 });
-                if let Some(bar) = &progress {
-                    bar.inc(1);
-                }
+                batch.step_done();
                 // A document that cannot be read whole counts for nothing.
                 match read {
                     Ok(load::Ending::Complete) => (counts, units),
@@ -339,6 +394,114 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         clean_options.crumbs.template_lines = Some(Arc::new(templates));
     }
 
+    let detail = match &config.report {
+        None => ReportDetail::Totals,
+        Some((_, ReportFormat::Json | ReportFormat::Text)) => ReportDetail::RemovalsWithDiffs,
+        Some(_) => ReportDetail::Removals,
+    };
+    let stdout = std::sync::Mutex::new(std::io::BufWriter::with_capacity(
+        1 << 16,
+        std::io::stdout(),
+    ));
+    // Phases 2 to 4: a corpus alone, without near matching, is cleaned, decided and written
+    // a chunk at a time; any other batch phase after phase.
+    let Decided {
+        mut units,
+        mut outputs,
+        skipped,
+        interrupted,
+    } = match streamed::corpus_alone(&batch, &clean_options) {
+        Some(doc) => streamed::run(&batch, doc, &clean_options, detail, &stdout, &mut errors)?,
+        None => phased(&batch, &clean_options, detail, &stdout, &mut errors)?,
+    };
+    // Each written unit's report takes its name from the unit, now done with.
+    for (doc_reports, _, first_unit) in outputs.iter_mut().flatten().flatten() {
+        for (report, outcome) in doc_reports.iter_mut().zip(&mut units[*first_unit..]) {
+            report.file = std::mem::take(&mut outcome.unit.name);
+        }
+    }
+    // The corpus report is assembled once the decision pass's data is gone: moving the
+    // reports into it briefly holds two copies of them.
+    drop(units);
+    let mut entries: Vec<DocumentEntry> = Vec::new();
+    let mut finished = 0;
+    for (d, result) in outputs.into_iter().enumerate() {
+        match result {
+            Ok(written) => {
+                if let Some((doc_reports, rest, _)) = written {
+                    finished += usize::from(!doc_reports.is_empty());
+                    entries.extend(doc_reports.into_iter().zip(rest).map(|(report, r)| {
+                        DocumentEntry {
+                            id: r.id,
+                            report,
+                            duplicate_of: r.duplicate_of,
+                        }
+                    }));
+                }
+            }
+            Err(e) if e.downcast_ref::<StdoutError>().is_some() => return Err(e),
+            Err(e) => errors.push(DocError {
+                name: docs[d].display_name(),
+                message: format!("{e:#}"),
+            }),
+        }
+    }
+    {
+        use std::io::Write;
+        stdout
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .flush()
+            .map_err(|e| anyhow::Error::new(e).context(StdoutError))?;
+    }
+    if let Some(bar) = batch.progress {
+        bar.finish_and_clear();
+    }
+
+    let report = CorpusReport::new(
+        entries,
+        skipped.clone(),
+        errors
+            .iter()
+            .map(|e| (e.name.clone(), e.message.clone()))
+            .collect(),
+    );
+    if let Some((destination, format)) = &config.report {
+        let body = match format {
+            ReportFormat::Json => report.json(),
+            ReportFormat::Tsv => report.tsv(),
+            ReportFormat::Text => report.text(),
+            ReportFormat::Diff => {
+                bail!("--report-format diff is for one document; use json, tsv or text for a batch")
+            }
+        };
+        crate::write_to(destination, body.as_bytes())?;
+    }
+    Ok(BatchResult {
+        report,
+        errors,
+        skipped,
+        interrupted: interrupted || interrupt.load(Ordering::Relaxed),
+        finished,
+        total: docs.len(),
+    })
+}
+
+/// Phases 2 to 4 of any batch, each over every document: clean (keeping fingerprints, not
+/// texts), then walk the decisions beside the writing, which reads each document again.
+fn phased(
+    batch: &Batch<'_>,
+    clean_options: &CleanOptions,
+    detail: ReportDetail,
+    stdout: &StdoutWriter,
+    errors: &mut Vec<DocError>,
+) -> Result<Decided> {
+    let Batch {
+        docs,
+        config,
+        interrupt,
+        ..
+    } = *batch;
     // Phase 2: clean every document, in parallel, results in input order. Signatures for
     // near matching across documents go to a temporary file until phase 3.
     let store = match clean_options.dedup.near {
@@ -349,11 +512,6 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     // Outcomes and reports are kept apart from the start, so that handing a corpus's
     // hundreds of thousands of them to phase 3 moves two vectors instead of copying them.
     type CleanedDoc = Option<(Vec<UnitOutcome>, Vec<DocumentReport>, Option<String>)>;
-    let detail = match &config.report {
-        None => ReportDetail::Totals,
-        Some((_, ReportFormat::Json | ReportFormat::Text)) => ReportDetail::RemovalsWithDiffs,
-        Some(_) => ReportDetail::Removals,
-    };
     let cleaned: Vec<Result<CleanedDoc>> = docs
         .par_iter()
         .enumerate()
@@ -367,45 +525,31 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             }
             let mut outcomes: Vec<UnitOutcome> = Vec::new();
             let mut unit_reports: Vec<DocumentReport> = Vec::new();
-            let ending = read_units(doc, &mut |loaded| {
-                // Records of a corpus are cleaned in parallel too: a JSONL file is one
-                // document with many units.
-                let chunk: Vec<CleanedUnit> = loaded
-                    .texts
-                    .par_iter()
-                    .enumerate()
-                    .map(|(r, text)| {
-                        let unit = Unit {
-                            doc: d,
-                            record: loaded.records.as_ref().map(|_| loaded.first + r),
-                            name: match &loaded.records {
-                                Some(records) => {
-                                    format!("{}#{}", doc.display_name(), records[r].id)
-                                }
-                                None => doc.display_name(),
-                            },
-                        };
-                        clean_unit(unit, text, &loaded, &clean_options, detail, store.as_ref())
-                    })
-                    .collect::<Result<_>>()?;
-                for CleanedUnit { outcome, report } in chunk {
+            let ending = batch.read_units(doc, &mut |loaded| {
+                let chunk = clean_chunk(
+                    d,
+                    doc,
+                    &loaded,
+                    clean_options,
+                    detail,
+                    store.as_ref(),
+                    false,
+                )?;
+                for CleanedUnit {
+                    outcome, report, ..
+                } in chunk
+                {
                     outcomes.push(outcome);
                     unit_reports.push(report);
                 }
                 Ok(())
             })?;
-            if let Some(bar) = &progress {
-                bar.inc(1);
-            }
+            batch.step_done();
             Ok(Some(match ending {
                 load::Ending::Complete => (outcomes, unit_reports, None),
-                load::Ending::Binary(offset) => (
-                    Vec::new(),
-                    Vec::new(),
-                    Some(format!(
-                        "binary file (NUL byte at offset {offset}), skipped"
-                    )),
-                ),
+                load::Ending::Binary(offset) => {
+                    (Vec::new(), Vec::new(), Some(skipped_as_binary(offset)))
+                }
             }))
         })
         .collect();
@@ -465,10 +609,6 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
 
     // Phase 4: write, in parallel; a document is written whole or not at all.
     // Each document takes its units' reports to complete them in place.
-    let stdout = std::sync::Mutex::new(std::io::BufWriter::with_capacity(
-        1 << 16,
-        std::io::stdout(),
-    ));
     let writing = Writing {
         units: &units,
         cross: &cross,
@@ -481,19 +621,19 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         if failed_docs.contains(&d) || interrupt.load(Ordering::Relaxed) {
             return Ok(None);
         }
-        let sink = Sink::open(doc, config, &stdout)?;
+        let sink = Sink::open(doc, config, stdout)?;
         let mut done = 0;
         let mut rest: Vec<UnitRest> = Vec::with_capacity(doc_reports.len());
         // A streamed corpus's chunks are written behind their processing.
         let behind = load::streams(doc, config);
         let (ending, sink) = sink::write_in_order(sink, behind, |write| {
-            read_units(doc, &mut |loaded| {
+            batch.read_units(doc, &mut |loaded| {
                 let Some(chunk_reports) = doc_reports.get_mut(done..done + loaded.texts.len())
                 else {
                     bail!("changed while being cleaned (more records than before); not written");
                 };
                 let (pieces, chunk_rest) =
-                    writing.chunk(&loaded, chunk_reports, first_unit + done)?;
+                    writing.chunk(&loaded, chunk_reports, first_unit + done, None)?;
                 done += loaded.texts.len();
                 rest.extend(chunk_rest);
                 write(pieces)
@@ -506,12 +646,9 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
             bail!("changed while being cleaned (fewer records than before); not written");
         }
         sink.finish()?;
-        if let Some(bar) = &progress {
-            bar.inc(1);
-        }
+        batch.step_done();
         Ok(Some((doc_reports, rest, first_unit)))
     };
-    type Written = Option<(Vec<DocumentReport>, Vec<UnitRest>, usize)>;
     let write_all = || -> Vec<Result<Written>> {
         if config.output == BatchOutput::Stdout {
             // Standard output takes documents one after another, in input order.
@@ -536,80 +673,13 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
     // The walk runs on one of the pool's threads and phase 4 on the others (after the walk,
     // on all of them). A document whose units were decided before a failed walk stopped
     // is written whole; the walk's error is the batch's.
-    let (walked, mut outputs) = rayon::join(|| pass.walk(&units, &cross), write_all);
+    let (walked, outputs) = rayon::join(|| pass.walk(&units, &cross), write_all);
     walked?;
-    drop(store);
-    // Each written unit's report takes its name from the unit, now done with.
-    for (doc_reports, _, first_unit) in outputs.iter_mut().flatten().flatten() {
-        for (report, outcome) in doc_reports.iter_mut().zip(&mut units[*first_unit..]) {
-            report.file = std::mem::take(&mut outcome.unit.name);
-        }
-    }
-    // The corpus report is assembled once the decision pass's data is gone: moving the
-    // reports into it briefly holds two copies of them.
-    drop(units);
-    drop(cross);
-    let mut entries: Vec<DocumentEntry> = Vec::new();
-    let mut finished = 0;
-    for (d, result) in outputs.into_iter().enumerate() {
-        match result {
-            Ok(written) => {
-                if let Some((doc_reports, rest, _)) = written {
-                    finished += usize::from(!doc_reports.is_empty());
-                    entries.extend(doc_reports.into_iter().zip(rest).map(|(report, r)| {
-                        DocumentEntry {
-                            id: r.id,
-                            report,
-                            duplicate_of: r.duplicate_of,
-                        }
-                    }));
-                }
-            }
-            Err(e) if e.downcast_ref::<StdoutError>().is_some() => return Err(e),
-            Err(e) => errors.push(DocError {
-                name: docs[d].display_name(),
-                message: format!("{e:#}"),
-            }),
-        }
-    }
-    {
-        use std::io::Write;
-        stdout
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .flush()
-            .map_err(|e| anyhow::Error::new(e).context(StdoutError))?;
-    }
-    if let Some(bar) = &progress {
-        bar.finish_and_clear();
-    }
-
-    let report = CorpusReport::new(
-        entries,
-        skipped.clone(),
-        errors
-            .iter()
-            .map(|e| (e.name.clone(), e.message.clone()))
-            .collect(),
-    );
-    if let Some((destination, format)) = &config.report {
-        let body = match format {
-            ReportFormat::Json => report.json(),
-            ReportFormat::Tsv => report.tsv(),
-            ReportFormat::Text => report.text(),
-            ReportFormat::Diff => {
-                bail!("--report-format diff is for one document; use json, tsv or text for a batch")
-            }
-        };
-        crate::write_to(destination, body.as_bytes())?;
-    }
-    Ok(BatchResult {
-        report,
-        errors,
+    Ok(Decided {
+        units,
+        outputs,
         skipped,
-        interrupted: interrupted || interrupt.load(Ordering::Relaxed),
-        finished,
-        total: docs.len(),
+        interrupted,
     })
 }
 
@@ -630,12 +700,18 @@ impl Writing<'_> {
     /// A run of a document's units (the first numbered `first_unit` in the batch): the
     /// pieces of their output in order, and what the corpus report adds for each. Each
     /// unit's report is completed where it is (in parallel for the records of a corpus).
+    ///
+    /// `cleans`, when given, holds each unit's clean text from phase 2 (a record's, for a
+    /// streamed corpus): a unit that loses nothing across documents is written from it
+    /// instead of being rebuilt.
     fn chunk(
         &self,
         loaded: &load::Loaded,
         reports: &mut [DocumentReport],
         first_unit: usize,
+        cleans: Option<&[Option<String>]>,
     ) -> Result<(Vec<Vec<u8>>, Vec<UnitRest>)> {
+        let kept = |r: usize| cleans.and_then(|c| c.get(r)).and_then(Option::as_deref);
         match &loaded.records {
             // A run of records shares one buffer for its clean texts and one piece, sized
             // for it up front, for its JSON lines: no allocation per record for either,
@@ -656,7 +732,9 @@ impl Writing<'_> {
                         let each = reports.iter_mut().zip(texts).zip(records).enumerate();
                         for (r, ((report, text), record)) in each {
                             let id = Some(record.id.as_str());
-                            let rest = self.finish(first + r, report, text, id, &mut clean)?;
+                            let u = k * RECORDS_PER_RUN + r;
+                            let rest =
+                                self.finish(first + r, report, text, kept(u), id, &mut clean)?;
                             let duplicate = rest.duplicate_of.is_some();
                             if !(self.config.drop_empty && (clean.trim().is_empty() || duplicate)) {
                                 record.write_with_text(&mut piece, &self.config.text_field, &clean);
@@ -684,7 +762,8 @@ impl Writing<'_> {
                     .enumerate()
                     .map(|(r, (report, text))| {
                         let mut clean = String::with_capacity(text.len());
-                        let rest = self.finish(first_unit + r, report, text, None, &mut clean)?;
+                        let rest =
+                            self.finish(first_unit + r, report, text, kept(r), None, &mut clean)?;
                         Ok((clean.into_bytes(), rest))
                     })
                     .collect::<Result<_>>()?;
@@ -697,25 +776,35 @@ impl Writing<'_> {
     }
 
     /// One unit, numbered `u` in the batch (a record with `id`, for JSONL): its clean text
-    /// rebuilt into `clean`, its report completed, and what the corpus report adds for it.
+    /// into `clean` (copied from `kept`, phase 2's, when it loses nothing across documents;
+    /// else rebuilt), its report completed, and what the corpus report adds for it.
     fn finish(
         &self,
         u: usize,
         report: &mut DocumentReport,
         text: &str,
+        kept: Option<&str>,
         id: Option<&str>,
         clean: &mut String,
     ) -> Result<UnitRest> {
         let units = self.units;
         // Written beside the decision walk: this waits for the unit's turn.
         let decision = self.cross.wait_for(u)?;
-        reassemble_into(
-            clean,
-            text,
-            &units[u].live,
-            &decision.dropped_paragraphs(),
-            self.split,
-        );
+        match kept {
+            // Phase 2 assembled its clean text as `reassemble_into` does with nothing
+            // dropped: the same segmentation of the same live lines.
+            Some(kept) if decision.dropped.is_empty() => {
+                clean.clear();
+                clean.push_str(kept);
+            }
+            _ => reassemble_into(
+                clean,
+                text,
+                &units[u].live,
+                &decision.dropped_paragraphs(),
+                self.split,
+            ),
+        }
         report.bytes_out = clean.len();
         decision.annotate(u, units, report, text, self.detail);
         Ok(UnitRest {
@@ -727,9 +816,39 @@ impl Writing<'_> {
     }
 }
 
+/// Phase 2 for a chunk of document `d`'s units (all of a text document's): each unit
+/// through [`clean_unit`], in parallel (a JSONL file is one document with many units),
+/// results in order, with their clean texts if `keep_clean`.
+fn clean_chunk(
+    d: usize,
+    doc: &InputDoc,
+    loaded: &load::Loaded,
+    options: &CleanOptions,
+    detail: ReportDetail,
+    store: Option<&signatures::SignatureStore>,
+    keep_clean: bool,
+) -> Result<Vec<CleanedUnit>> {
+    loaded
+        .texts
+        .par_iter()
+        .enumerate()
+        .map(|(r, text)| {
+            let unit = Unit {
+                doc: d,
+                record: loaded.records.as_ref().map(|_| loaded.first + r),
+                name: match &loaded.records {
+                    Some(records) => format!("{}#{}", doc.display_name(), records[r].id),
+                    None => doc.display_name(),
+                },
+            };
+            clean_unit(unit, text, loaded, options, detail, store, keep_clean)
+        })
+        .collect()
+}
+
 /// Phase 2 for one unit: the single-document pipeline, its report (at `detail`), and
-/// what the decision pass needs of it. The clean text itself is dropped: it is rebuilt from
-/// the input when writing.
+/// what the decision pass needs of it. The clean text itself is kept only if
+/// `keep_clean`: otherwise it is rebuilt from the input when writing.
 fn clean_unit(
     unit: Unit,
     text: &str,
@@ -737,6 +856,7 @@ fn clean_unit(
     options: &CleanOptions,
     detail: ReportDetail,
     store: Option<&signatures::SignatureStore>,
+    keep_clean: bool,
 ) -> Result<CleanedUnit> {
     let mut cleaned = clean_text(text, options);
     // The report takes the unit's name once the batch is written (see `run`): until then
@@ -773,7 +893,13 @@ fn clean_unit(
             sketches,
         },
         report,
+        clean: keep_clean.then_some(cleaned.text),
     })
+}
+
+/// Why a document with a NUL byte at `offset` was skipped.
+fn skipped_as_binary(offset: usize) -> String {
+    format!("binary file (NUL byte at offset {offset}), skipped")
 }
 
 fn progress_bar(config: &BatchConfig, steps: u64) -> Option<indicatif::ProgressBar> {

@@ -23,6 +23,46 @@ pub(super) enum Sink<'o> {
     },
 }
 
+/// The file a document's output goes to, and how durably; `None` for `check` and
+/// standard output.
+fn file_target(doc: &InputDoc, config: &BatchConfig) -> Result<Option<(PathBuf, Durability)>> {
+    Ok(Some(match &config.output {
+        BatchOutput::None | BatchOutput::Stdout => return Ok(None),
+        BatchOutput::File(target) => (target.clone(), Durability::Synced),
+        BatchOutput::Dir(dir) => {
+            let durability = if config.fsync {
+                Durability::Synced
+            } else {
+                Durability::Renamed
+            };
+            (dir.join(super::output_name(doc, config)), durability)
+        }
+        BatchOutput::InPlace => {
+            let path = doc
+                .path
+                .as_ref()
+                .ok_or_else(|| anyhow!("--in-place cannot rewrite standard input"))?;
+            // Follow a symlink to its target, so the link stays a link.
+            let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            (target, Durability::Synced)
+        }
+    }))
+}
+
+/// Whether a document's output appears only once it is whole, or never: a regular file
+/// written through a temporary one and renamed into place, or nothing at all (`check`).
+/// Standard output, a device or a FIFO takes bytes as they are written.
+pub(super) fn appears_whole(doc: &InputDoc, config: &BatchConfig) -> bool {
+    match config.output {
+        BatchOutput::None => true,
+        BatchOutput::Stdout => false,
+        _ => matches!(
+            file_target(doc, config),
+            Ok(Some((target, _))) if !crate::output::is_special_file(&target)
+        ),
+    }
+}
+
 impl<'o> Sink<'o> {
     pub(super) fn open(
         doc: &InputDoc,
@@ -34,33 +74,17 @@ impl<'o> Sink<'o> {
         } else {
             doc.compression
         };
-        let (target, durability) = match &config.output {
-            BatchOutput::None => return Ok(Self::Nowhere),
-            BatchOutput::Stdout => return Ok(Self::Stdout(stdout)),
-            BatchOutput::File(target) => (target.clone(), Durability::Synced),
-            BatchOutput::Dir(dir) => {
-                let target = dir.join(super::output_name(doc, config));
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent)
-                        .with_context(|| parent.display().to_string())?;
-                }
-                let durability = if config.fsync {
-                    Durability::Synced
-                } else {
-                    Durability::Renamed
-                };
-                (target, durability)
-            }
-            BatchOutput::InPlace => {
-                let path = doc
-                    .path
-                    .as_ref()
-                    .ok_or_else(|| anyhow!("--in-place cannot rewrite standard input"))?;
-                // Follow a symlink to its target, so the link stays a link.
-                let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-                (target, Durability::Synced)
-            }
+        let Some((target, durability)) = file_target(doc, config)? else {
+            return Ok(match config.output {
+                BatchOutput::Stdout => Self::Stdout(stdout),
+                _ => Self::Nowhere,
+            });
         };
+        if let BatchOutput::Dir(_) = config.output {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).with_context(|| parent.display().to_string())?;
+            }
+        }
         let file = AtomicFile::create(&target)
             .and_then(|f| match durability {
                 Durability::Synced => f.sync_while_writing(),

@@ -705,6 +705,197 @@ fn walkdir_files(root: &Path) -> Vec<String> {
     out
 }
 
+/// A JSONL corpus of `records` pages, each repeating one of the first 40 paragraphs (an
+/// exact duplicate of an earlier record's), as `{"id":N,"text":...}` lines.
+fn corpus_of_repeats(records: usize) -> String {
+    (0..records)
+        .map(|n| {
+            let body = page(&[n % 40 + 1, n + 1000]);
+            format!(
+                "{{\"id\":{n},\"text\":{}}}\n",
+                serde_json::to_string(&body).unwrap()
+            )
+        })
+        .collect()
+}
+
+/// Files in `dir` whose names start as unscrape's temporary files do.
+fn temporary_files(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".unscrape"))
+        .collect()
+}
+
+/// A corpus alone in its batch without near matching is cleaned, decided and written a
+/// chunk at a time when its output is a file (or nothing, for `check`); standard output
+/// takes the phased way. Both give the same output and the same report.
+#[test]
+fn corpus_alone_to_a_file_is_what_standard_output_gets() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("corpus.jsonl"), corpus_of_repeats(300));
+    for extra in [
+        &["--no-near"][..],
+        &["--no-near", "--no-crumbs"],
+        &["--no-near", "--drop-empty"],
+    ] {
+        let to_file = unscrape()
+            .current_dir(dir.path())
+            .args([
+                "clean",
+                "corpus.jsonl",
+                "-o",
+                "out.jsonl",
+                "--report",
+                "file.json",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(to_file.status.success(), "{extra:?}");
+        let to_stdout = unscrape()
+            .current_dir(dir.path())
+            .args(["clean", "corpus.jsonl", "--report", "stdout.json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(to_stdout.status.success(), "{extra:?}");
+        let written = read(dir.path().join("out.jsonl"));
+        assert_eq!(written, to_stdout.stdout, "{extra:?}");
+        assert_eq!(
+            read(dir.path().join("file.json")),
+            read(dir.path().join("stdout.json")),
+            "{extra:?}"
+        );
+        // Most records lose their repeated paragraph to an earlier record.
+        let report: serde_json::Value =
+            serde_json::from_slice(&read(dir.path().join("file.json"))).unwrap();
+        let across = report["totals"]["cross_document_paragraphs"]
+            .as_u64()
+            .unwrap();
+        assert!(
+            across >= 250,
+            "{extra:?}: {across} paragraphs dropped across records"
+        );
+    }
+    // `check` streams too: the same verdicts as over standard output's phased run.
+    let checked = unscrape()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-near",
+            "corpus.jsonl",
+            "--report",
+            "check.json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(checked.status.code(), Some(1));
+    let cleaned: serde_json::Value =
+        serde_json::from_slice(&read(dir.path().join("stdout.json"))).unwrap();
+    let checked: serde_json::Value =
+        serde_json::from_slice(&read(dir.path().join("check.json"))).unwrap();
+    assert_eq!(checked["totals"], cleaned["totals"]);
+}
+
+/// A corpus alone with a bad line leaves nothing: no output file, no temporary file, its
+/// input untouched under `--in-place` (see the stress test below for a bad line found
+/// after chunks were already written).
+#[test]
+fn corpus_alone_with_a_bad_line_leaves_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut corpus = corpus_of_repeats(50);
+    corpus.push_str("{\"id\":50,\"text\":\"unterminated\n");
+    write(&dir.path().join("corpus.jsonl"), &corpus);
+    unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "--no-near", "corpus.jsonl", "-o", "out.jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "corpus.jsonl: line 51: not valid JSON",
+        ));
+    assert!(!dir.path().join("out.jsonl").exists());
+    unscrape()
+        .current_dir(dir.path())
+        .args(["clean", "--no-near", "--in-place", "corpus.jsonl"])
+        .assert()
+        .code(2);
+    assert_eq!(read(dir.path().join("corpus.jsonl")), corpus.as_bytes());
+    assert_eq!(temporary_files(dir.path()), Vec::<String>::new());
+}
+
+/// A corpus alone of several 4 MB chunks, cleaned, decided and written a chunk at a time
+/// into a file: the same output and report as standard output's phased run, duplicates
+/// found across chunks. A bad line or a NUL byte in its last chunk, found after the
+/// chunks before were written to the temporary file, leaves no output and no temporary
+/// file, and an input rewritten in place untouched.
+#[test]
+#[ignore = "stress: a 10 MB corpus"]
+fn corpus_alone_of_several_chunks_streams_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = 1;
+    let mut corpus = corpus_of_repeats(records);
+    while corpus.len() < 10 << 20 {
+        records *= 2;
+        corpus = corpus_of_repeats(records);
+    }
+    write(&dir.path().join("corpus.jsonl"), &corpus);
+    let run = |args: &[&str]| {
+        unscrape()
+            .current_dir(dir.path())
+            .args(["clean", "--no-near", "--no-template"])
+            .args(args)
+            .timeout(std::time::Duration::from_secs(300))
+            .output()
+            .unwrap()
+    };
+    assert!(
+        run(&["corpus.jsonl", "-o", "out.jsonl", "--report", "file.json"])
+            .status
+            .success()
+    );
+    let to_stdout = run(&["corpus.jsonl", "--report", "stdout.json"]);
+    assert!(to_stdout.status.success());
+    assert!(read(dir.path().join("out.jsonl")) == to_stdout.stdout);
+    assert_eq!(
+        read(dir.path().join("file.json")),
+        read(dir.path().join("stdout.json"))
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&read(dir.path().join("file.json"))).unwrap();
+    let across = report["totals"]["cross_document_paragraphs"]
+        .as_u64()
+        .unwrap();
+    assert!(across as usize >= records - 40, "{across} of {records}");
+
+    let late_bad_line = format!("{corpus}{{\"id\":\"last\",\"text\":\"unterminated\n");
+    let mut late_nul = corpus.clone().into_bytes();
+    let at = late_nul.len() - 10;
+    late_nul[at] = 0;
+    for (bad, message) in [
+        (
+            late_bad_line.into_bytes(),
+            format!("line {}: not valid JSON", records + 1),
+        ),
+        (
+            late_nul,
+            format!("binary file (NUL byte at offset {at}), skipped"),
+        ),
+    ] {
+        write(&dir.path().join("bad.jsonl"), &bad);
+        let out = run(&["bad.jsonl", "-o", "bad-out.jsonl"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&message), "{stderr}");
+        assert!(!dir.path().join("bad-out.jsonl").exists());
+        let out = run(&["--in-place", "bad.jsonl"]);
+        assert!(String::from_utf8_lossy(&out.stderr).contains(&message));
+        assert!(read(dir.path().join("bad.jsonl")) == bad);
+        assert_eq!(temporary_files(dir.path()), Vec::<String>::new());
+    }
+}
+
 /// A JSONL corpus of several 4 MB chunks (read ahead on a thread of their own while the
 /// one before is cleaned) comes out whole and in order, the same with one worker thread
 /// as with two, and its duplicates are found across chunks. (Exact duplicates only: the

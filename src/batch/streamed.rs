@@ -1,0 +1,201 @@
+//! Phases 2 to 4 for a JSONL corpus alone in its batch, without near matching: cleaned,
+//! decided and written a chunk at a time, instead of cleaned whole, then read, parsed and
+//! written again.
+//!
+//! While a chunk is cleaned (in parallel), the chunk before it is walked (serially: the
+//! walk is in input order) and turned into output; a writer thread writes the output
+//! behind. The decisions are the phased batch's: a unit's turn in the walk sees only the
+//! units before it either way ([`StreamingWalk`]). Near matching needs every unit cleaned
+//! first (it indexes only the bands shared within the whole batch), so it phases.
+//!
+//! The output must appear whole or not at all (a file renamed into place, or `check`'s
+//! nothing): a bad line found late leaves nothing behind, where standard output or a FIFO
+//! would already hold the chunks before it.
+
+use super::cross::{StreamingWalk, TooManyParagraphs};
+use super::decisions::CrossDecisions;
+use super::sink::{self, Sink};
+use super::{
+    clean_chunk, load, skipped_as_binary, Batch, CleanedUnit, Decided, StdoutWriter, UnitOutcome,
+    UnitRest, Writing,
+};
+use crate::input::sources::InputDoc;
+use crate::pipeline::CleanOptions;
+use crate::report::{DocumentReport, ReportDetail};
+use anyhow::{anyhow, Result};
+use std::sync::atomic::Ordering;
+
+/// The batch's one document, when it can be cleaned, decided and written a chunk at a time:
+/// a JSONL corpus alone in its batch, near matching off, and an output that appears whole.
+pub(super) fn corpus_alone<'a>(batch: &Batch<'a>, options: &CleanOptions) -> Option<&'a InputDoc> {
+    let [doc] = batch.docs else {
+        return None;
+    };
+    (doc.jsonl && options.dedup.near.is_none() && sink::appears_whole(doc, batch.config))
+        .then_some(doc)
+}
+
+/// How the corpus's cleaning, deciding and writing ended, when nothing failed.
+enum Streamed {
+    /// Written whole: its units' reports, and what the corpus report adds for each.
+    Written(Vec<DocumentReport>, Vec<UnitRest>),
+    /// A NUL byte at this offset: skipped as binary, nothing written.
+    Binary(usize),
+    /// Stopped by an interrupt, nothing written.
+    Interrupted,
+}
+
+/// Stops the corpus's reading when the batch is interrupted.
+#[derive(Debug)]
+struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// Phases 2 to 4 for the corpus `doc`, alone in `batch` ([`corpus_alone`]). Its failure is
+/// the document's, as in a phased batch, except a batch too large to number.
+pub(super) fn run(
+    batch: &Batch<'_>,
+    doc: &InputDoc,
+    options: &CleanOptions,
+    detail: ReportDetail,
+    stdout: &StdoutWriter,
+    errors: &mut Vec<super::DocError>,
+) -> Result<Decided> {
+    let mut units = Vec::new();
+    let streamed = clean_decide_write(batch, doc, options, detail, stdout, &mut units);
+    let mut decided = Decided {
+        units,
+        outputs: Vec::new(),
+        skipped: Vec::new(),
+        interrupted: false,
+    };
+    match streamed {
+        Ok(Streamed::Written(reports, rests)) => {
+            decided.outputs.push(Ok(Some((reports, rests, 0))));
+        }
+        Ok(Streamed::Binary(offset)) => {
+            if !batch.config.quiet {
+                crate::warn(&format!(
+                    "{}: {}",
+                    doc.display_name(),
+                    skipped_as_binary(offset)
+                ));
+            }
+            decided.skipped.push(doc.display_name());
+            decided.outputs.push(Ok(None));
+        }
+        Ok(Streamed::Interrupted) => {
+            decided.interrupted = true;
+            decided.outputs.push(Ok(None));
+        }
+        Err(e) if e.downcast_ref::<TooManyParagraphs>().is_some() => return Err(e),
+        Err(e) => {
+            errors.push(super::DocError {
+                name: doc.display_name(),
+                message: format!("{e:#}"),
+            });
+            decided.outputs.push(Ok(None));
+        }
+    }
+    // Three phases done with the batch's one document.
+    for _ in 0..3 {
+        batch.step_done();
+    }
+    Ok(decided)
+}
+
+fn clean_decide_write(
+    batch: &Batch<'_>,
+    doc: &InputDoc,
+    options: &CleanOptions,
+    detail: ReportDetail,
+    stdout: &StdoutWriter,
+    units: &mut Vec<UnitOutcome>,
+) -> Result<Streamed> {
+    let config = batch.config;
+    let sink = Sink::open(doc, config, stdout)?;
+    let mut reports: Vec<DocumentReport> = Vec::new();
+    let mut rests: Vec<UnitRest> = Vec::new();
+    let mut decisions = CrossDecisions::new(0);
+    let mut walk = StreamingWalk::new(&options.dedup);
+    // The chunk cleaned last, with its units' clean texts: decided and written while the
+    // next one is cleaned.
+    let mut pending: Option<(load::Loaded, Vec<Option<String>>)> = None;
+    let finish = |(loaded, cleans): &(load::Loaded, Vec<Option<String>>),
+                  walk: &mut StreamingWalk<'_>,
+                  units: &[UnitOutcome],
+                  decisions: &CrossDecisions,
+                  reports: &mut [DocumentReport]|
+     -> Result<(Vec<Vec<u8>>, Vec<UnitRest>)> {
+        walk.walk_more(units, decisions)?;
+        let reports = reports
+            .get_mut(loaded.first..loaded.first + loaded.texts.len())
+            .ok_or_else(|| anyhow!("internal error: a chunk's reports are missing"))?;
+        let writing = Writing {
+            units,
+            cross: decisions,
+            split: options.split,
+            detail,
+            config,
+        };
+        writing.chunk(loaded, reports, loaded.first, Some(cleans))
+    };
+    let (ending, sink) = sink::write_in_order(sink, true, |write| {
+        let ending = batch.read_units(doc, &mut |loaded| {
+            if batch.interrupt.load(Ordering::Relaxed) {
+                return Err(Interrupted.into());
+            }
+            let (finished, cleaned) = rayon::join(
+                || {
+                    pending
+                        .take()
+                        .map(|before| finish(&before, &mut walk, units, &decisions, &mut reports))
+                        .transpose()
+                },
+                || clean_chunk(0, doc, &loaded, options, detail, None, true),
+            );
+            if let Some((pieces, chunk_rests)) = finished? {
+                rests.extend(chunk_rests);
+                write(pieces)?;
+            }
+            let mut cleans = Vec::with_capacity(loaded.texts.len());
+            for CleanedUnit {
+                outcome,
+                report,
+                clean,
+            } in cleaned?
+            {
+                units.push(outcome);
+                reports.push(report);
+                cleans.push(clean);
+            }
+            decisions.grow_to(units.len());
+            pending = Some((loaded, cleans));
+            Ok(())
+        });
+        let ending = match ending {
+            Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Ok(None),
+            ending => ending?,
+        };
+        if let Some(last) = pending.take() {
+            let (pieces, chunk_rests) = finish(&last, &mut walk, units, &decisions, &mut reports)?;
+            rests.extend(chunk_rests);
+            write(pieces)?;
+        }
+        Ok(Some(ending))
+    })?;
+    match ending {
+        None => Ok(Streamed::Interrupted),
+        Some(load::Ending::Binary(offset)) => Ok(Streamed::Binary(offset)),
+        Some(load::Ending::Complete) => {
+            sink.finish()?;
+            Ok(Streamed::Written(reports, rests))
+        }
+    }
+}
