@@ -223,6 +223,12 @@ impl CrossDecisions {
         }
     }
 
+    /// Memory for `more` units than there is room for now, taken at once (a streamed
+    /// batch that can tell its size), so that [`Self::grow_to`] does not double past it.
+    pub fn reserve(&mut self, more: usize) {
+        self.units.reserve_exact(more);
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, WalkState> {
         self.walk.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -16,6 +16,8 @@ use crate::input::jsonl;
 use crate::input::sources::{Compression, InputDoc};
 use anyhow::Result;
 use std::io::{BufRead, BufReader, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Bytes of corpus lines per chunk.
 pub const CHUNK_BYTES: usize = 4 << 20;
@@ -28,6 +30,60 @@ pub struct Loaded {
     pub records: Option<Vec<jsonl::Record>>,
     pub encoding: &'static str,
     pub bom: Option<Bom>,
+    /// How far into the document, as stored, the run ends; `None` when its size is not
+    /// known.
+    pub read: Option<ReadSoFar>,
+}
+
+/// How much of a document's bytes as stored (compressed or not) were read by the end of a
+/// run of its units: what a reader of a streamed corpus can tell of the rest (it reads a
+/// little ahead, so this is an estimate).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReadSoFar {
+    pub read: u64,
+    pub size: u64,
+}
+
+impl ReadSoFar {
+    /// The share of the document read, between 0 and 1.
+    pub fn fraction(&self) -> f64 {
+        if self.size == 0 {
+            1.0
+        } else {
+            (self.read as f64 / self.size as f64).min(1.0)
+        }
+    }
+}
+
+/// A reader that counts the bytes read through it, for [`ReadSoFar`] (the count is read
+/// on the thread that cuts chunks).
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// The bytes read of a document, and its size as stored.
+#[derive(Clone)]
+struct Progress {
+    read: Arc<AtomicU64>,
+    size: u64,
+}
+
+impl Progress {
+    fn now(&self) -> ReadSoFar {
+        ReadSoFar {
+            read: self.read.load(Ordering::Relaxed),
+            size: self.size,
+        }
+    }
 }
 
 /// How reading a document ended.
@@ -53,6 +109,19 @@ impl Origin<'_> {
             (None, Some(bytes)) => Box::new(bytes),
             (None, None) => Box::new(std::io::empty()),
         })
+    }
+
+    /// The document's size as stored, when known (a regular file, or standard input's
+    /// bytes).
+    fn size(&self) -> Option<u64> {
+        match (&self.doc.path, self.stdin) {
+            (Some(path), _) => std::fs::metadata(path)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len()),
+            (None, Some(bytes)) => Some(bytes.len() as u64),
+            (None, None) => Some(0),
+        }
     }
 
     fn read_all(&self) -> Result<Vec<u8>> {
@@ -83,21 +152,30 @@ pub fn for_each_chunk(
 ) -> Result<Ending> {
     let doc = origin.doc;
     if streams(doc, config) {
+        let read = Arc::new(AtomicU64::new(0));
+        let progress = origin.size().map(|size| Progress {
+            read: Arc::clone(&read),
+            size,
+        });
+        let source = Counting {
+            inner: origin.reader()?,
+            read,
+        };
         let mut reader: Box<dyn BufRead + Send + '_> = match doc.compression {
-            Compression::None => Box::new(BufReader::with_capacity(1 << 20, origin.reader()?)),
+            Compression::None => Box::new(BufReader::with_capacity(1 << 20, source)),
             Compression::Gzip => Box::new(BufReader::with_capacity(
                 1 << 20,
-                flate2::read::MultiGzDecoder::new(BufReader::new(origin.reader()?)),
+                flate2::read::MultiGzDecoder::new(BufReader::new(source)),
             )),
             Compression::Zstd => Box::new(BufReader::with_capacity(
                 1 << 20,
-                zstd::stream::read::Decoder::new(origin.reader()?)?,
+                zstd::stream::read::Decoder::new(source)?,
             )),
         };
         let start = reader.fill_buf().map_err(|e| stream_error(e, doc))?;
         // UTF-16 needs the whole-file decoder.
         if !(start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF])) {
-            return stream_corpus(reader, doc, config, CHUNK_BYTES, each);
+            return stream_corpus(reader, doc, config, CHUNK_BYTES, progress, each);
         }
     }
     let bytes = decompress(origin.read_all()?, doc.compression)?;
@@ -111,12 +189,14 @@ pub fn for_each_chunk(
     } else {
         (vec![decoded.text.into_owned()], None)
     };
+    let read = origin.size().map(|size| ReadSoFar { read: size, size });
     each(Loaded {
         first: 0,
         texts,
         records,
         encoding: decoded.encoding,
         bom: decoded.bom,
+        read,
     })?;
     Ok(Ending::Complete)
 }
@@ -149,6 +229,8 @@ struct RawChunk {
     body: std::ops::Range<usize>,
     /// Line number of the chunk's first line in the file.
     first_line: usize,
+    /// How far into the document the reader was when it cut the chunk.
+    read: Option<ReadSoFar>,
 }
 
 /// Streams a UTF-8 corpus in chunks of whole lines.
@@ -165,6 +247,7 @@ fn stream_corpus(
     doc: &InputDoc,
     config: &BatchConfig,
     chunk_bytes: usize,
+    progress: Option<Progress>,
     each: &mut dyn FnMut(Loaded) -> Result<()>,
 ) -> Result<Ending> {
     let force_text = config.decode.force_text;
@@ -174,8 +257,14 @@ fn stream_corpus(
         let (chunks, arrivals) = std::sync::mpsc::sync_channel::<RawChunk>(0);
         // Parsed chunks' buffers go back to the reader: two buffers serve the whole file.
         let (spent, recycled) = std::sync::mpsc::channel::<String>();
-        let reading = scope
-            .spawn(move || read_chunks(reader, doc, force_text, chunk_bytes, &chunks, &recycled));
+        let reading = scope.spawn(move || {
+            let cut = Cutting {
+                force_text,
+                chunk_bytes,
+                progress,
+            };
+            read_chunks(reader, doc, &cut, &chunks, &recycled)
+        });
         let processed = (|| -> Result<()> {
             let mut first_unit = 0usize;
             let mut bom = None;
@@ -200,6 +289,7 @@ fn stream_corpus(
                     records: Some(records),
                     encoding: encoding_rs::UTF_8.name(),
                     bom,
+                    read: chunk.read,
                 })?;
                 first_unit += units;
             }
@@ -217,17 +307,26 @@ fn stream_corpus(
     })
 }
 
+/// How the reader thread of [`stream_corpus`] cuts chunks.
+struct Cutting {
+    /// Read on past a NUL byte (`--force-text`).
+    force_text: bool,
+    chunk_bytes: usize,
+    /// The document's bytes read so far, for each chunk's [`ReadSoFar`].
+    progress: Option<Progress>,
+}
+
 /// The reader thread of [`stream_corpus`]: cuts the stream into chunks of whole lines,
 /// checks them, and hands them over in order until the end, an error or a NUL byte
 /// (unless `force_text`). Stops early, with `Complete`, once nobody takes its chunks.
 fn read_chunks(
     mut reader: Box<dyn BufRead + Send + '_>,
     doc: &InputDoc,
-    force_text: bool,
-    chunk_bytes: usize,
+    cut: &Cutting,
     chunks: &std::sync::mpsc::SyncSender<RawChunk>,
     recycled: &std::sync::mpsc::Receiver<String>,
 ) -> Result<Ending> {
+    let chunk_bytes = cut.chunk_bytes;
     // Bytes of the file before the chunk, and the line number of its first line.
     let mut offset = 0usize;
     let mut next_line = 1usize;
@@ -281,7 +380,7 @@ fn read_chunks(
             0
         };
         let base = offset + body_start;
-        if !force_text {
+        if !cut.force_text {
             if let Some(nul) = memchr::memchr(0, &chunk[body_start..]) {
                 return Ok(Ending::Binary(base + nul));
             }
@@ -299,6 +398,7 @@ fn read_chunks(
                 text,
                 body: body_start..body_end,
                 first_line,
+                read: cut.progress.as_ref().map(Progress::now),
             })
             .is_err()
         {
@@ -349,6 +449,7 @@ mod tests {
             &corpus_doc(),
             &config(),
             chunk_bytes,
+            None,
             &mut |loaded| {
                 let ids = loaded
                     .records
@@ -362,6 +463,64 @@ mod tests {
             },
         )?;
         Ok((seen, ending))
+    }
+
+    /// Each chunk of a stored corpus says how far into it it ends: never less than the
+    /// bytes of the chunks so far, never more than the file, all of it at the last chunk;
+    /// compressed, as far into the compressed bytes.
+    #[test]
+    fn chunks_tell_how_far_into_the_document_they_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut corpus = Vec::new();
+        for i in 0..300_000 {
+            corpus.extend(format!("{{\"id\":{i},\"text\":\"record {i}\"}}\n").bytes());
+        }
+        let gzipped = {
+            use std::io::Write;
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            encoder.write_all(&corpus).unwrap();
+            encoder.finish().unwrap()
+        };
+        for (name, bytes, compression) in [
+            ("c.jsonl", &corpus, Compression::None),
+            ("c.jsonl.gz", &gzipped, Compression::Gzip),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let doc = InputDoc {
+                path: Some(path),
+                compression,
+                ..corpus_doc()
+            };
+            let origin = Origin {
+                doc: &doc,
+                stdin: None,
+            };
+            let mut seen: Vec<(usize, ReadSoFar)> = Vec::new();
+            let mut text_bytes = 0;
+            for_each_chunk(&origin, &config(), &mut |loaded| {
+                // At least 18 bytes of JSON around each text.
+                text_bytes += loaded.texts.iter().map(|t| t.len() + 18).sum::<usize>();
+                seen.push((text_bytes, loaded.read.unwrap()));
+                Ok(())
+            })
+            .unwrap();
+            assert!(seen.len() >= 3, "{name}: {} chunks", seen.len());
+            let size = bytes.len() as u64;
+            for pair in seen.windows(2) {
+                assert!(pair[0].1.read <= pair[1].1.read, "{name}");
+            }
+            for &(so_far, read) in &seen {
+                assert_eq!(read.size, size, "{name}");
+                assert!(read.read <= size, "{name}");
+                if compression == Compression::None {
+                    assert!(read.read >= so_far as u64, "{name}");
+                }
+            }
+            let last = seen.last().unwrap().1;
+            assert_eq!((last.read, last.fraction()), (size, 1.0), "{name}");
+        }
     }
 
     #[test]
@@ -404,15 +563,13 @@ mod tests {
         let (chunks, arrivals) = std::sync::mpsc::sync_channel(corpus.len());
         let (_spent, recycled) = std::sync::mpsc::channel();
         let reader = std::io::BufReader::with_capacity(1 << 20, &corpus[..]);
-        let ending = read_chunks(
-            Box::new(reader),
-            &corpus_doc(),
-            false,
+        let cut = Cutting {
+            force_text: false,
             chunk_bytes,
-            &chunks,
-            &recycled,
-        )
-        .unwrap();
+            progress: None,
+        };
+        let ending =
+            read_chunks(Box::new(reader), &corpus_doc(), &cut, &chunks, &recycled).unwrap();
         assert!(matches!(ending, Ending::Complete));
         drop(chunks);
         let mut whole = Vec::new();
@@ -447,6 +604,7 @@ mod tests {
                 &corpus_doc(),
                 &config(),
                 64,
+                None,
                 &mut |loaded| {
                     assert_eq!(loaded.first, seen);
                     seen += loaded.texts.len();
@@ -509,13 +667,20 @@ mod tests {
             taken: &taken,
         };
         let mut calls = 0;
-        let err = stream_corpus(Box::new(reader), &corpus_doc(), &config(), 256, &mut |_| {
-            calls += 1;
-            if calls == 3 {
-                anyhow::bail!("disk full");
-            }
-            Ok(())
-        })
+        let err = stream_corpus(
+            Box::new(reader),
+            &corpus_doc(),
+            &config(),
+            256,
+            None,
+            &mut |_| {
+                calls += 1;
+                if calls == 3 {
+                    anyhow::bail!("disk full");
+                }
+                Ok(())
+            },
+        )
         .unwrap_err();
         assert_eq!(err.to_string(), "disk full");
         assert_eq!(calls, 3);
@@ -542,6 +707,7 @@ mod tests {
                 &corpus_doc(),
                 &config(),
                 1024,
+                None,
                 &mut |loaded| {
                     units += loaded.texts.par_iter().filter(|t| t.len() == 5).count();
                     Ok(())

@@ -89,13 +89,24 @@ impl ShortKeyTable {
         None
     }
 
+    /// Room for `entries` in all, placing every entry again once if the table has less:
+    /// a table whose final size becomes known as it fills (a streamed batch's) grows to it
+    /// at once instead of doubling past it.
+    pub fn reserve_total(&mut self, entries: usize) {
+        let slots = Self::slots_for(entries.max(self.len));
+        if slots > self.slots.len() {
+            self.place_again(slots);
+        }
+    }
+
     /// Twice the room, every entry placed again (only if more were inserted than the
     /// table was sized for).
     fn grow(&mut self) {
-        let old = std::mem::replace(
-            &mut self.slots,
-            vec![VACANT; Self::slots_for(2 * self.len.max(1))],
-        );
+        self.place_again(Self::slots_for(2 * self.len.max(1)));
+    }
+
+    fn place_again(&mut self, slots: usize) {
+        let old = std::mem::replace(&mut self.slots, vec![VACANT; slots]);
         for slot in old.into_iter().filter(|s| s.number != EMPTY) {
             let at = self.find(slot.bits);
             self.slots[at] = slot;
@@ -111,8 +122,8 @@ mod tests {
 
     proptest! {
         /// The table keeps the first number inserted for each key, as a map does, however
-        /// many collide on their home slot (few distinct bits, clustered values) and when
-        /// it has to grow past the room it was sized for.
+        /// many collide on their home slot (few distinct bits, clustered values), when it
+        /// has to grow past the room it was sized for, and when room is reserved midway.
         #[test]
         fn keeps_the_first_number_per_key_as_a_map_does(
             capacity in 0usize..40,
@@ -121,10 +132,15 @@ mod tests {
                 0..120,
             ),
             probes in proptest::collection::vec(any::<u32>(), 0..20),
+            reserve_at in 0usize..130,
+            reserved in 0usize..300,
         ) {
             let mut table = ShortKeyTable::with_capacity(capacity);
             let mut map: HashMap<u32, u32> = HashMap::new();
-            for &(bits, number) in &inserts {
+            for (n, &(bits, number)) in inserts.iter().enumerate() {
+                if n == reserve_at {
+                    table.reserve_total(reserved);
+                }
                 let earlier = map.get(&bits).copied();
                 prop_assert_eq!(table.insert_if_vacant(bits, number), earlier);
                 map.entry(bits).or_insert(number);
@@ -135,6 +151,25 @@ mod tests {
             for bits in probes {
                 prop_assert_eq!(table.get(bits), map.get(&bits).copied());
             }
+        }
+    }
+
+    #[test]
+    fn room_reserved_is_grown_to_at_once_and_never_shrinks() {
+        let mut table = ShortKeyTable::with_capacity(0);
+        for n in 0..100u32 {
+            table.insert_if_vacant(n.wrapping_mul(0x9E37_79B9), n);
+        }
+        table.reserve_total(1000);
+        assert_eq!(table.slots.len(), 1251);
+        table.reserve_total(10);
+        assert_eq!(table.slots.len(), 1251);
+        for n in 100..1000u32 {
+            table.insert_if_vacant(n.wrapping_mul(0x9E37_79B9), n);
+        }
+        assert_eq!(table.slots.len(), 1251, "no growth past the room reserved");
+        for n in 0..1000u32 {
+            assert_eq!(table.get(n.wrapping_mul(0x9E37_79B9)), Some(n));
         }
     }
 

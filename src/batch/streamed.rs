@@ -124,6 +124,10 @@ fn clean_decide_write(
     let mut rests: Vec<UnitRest> = Vec::new();
     let mut decisions = CrossDecisions::new(0);
     let mut walk = StreamingWalk::new(&options.dedup);
+    // Paragraphs of the units cleaned so far, and whether the walk was told how many to
+    // expect in all.
+    let mut paragraphs = 0usize;
+    let mut sized = false;
     // The chunk cleaned last, with its units' clean texts: decided and written while the
     // next one is cleaned.
     let mut pending: Option<(load::Loaded, Vec<Option<String>>)> = None;
@@ -151,6 +155,7 @@ fn clean_decide_write(
             if batch.interrupt.load(Ordering::Relaxed) {
                 return Err(Interrupted.into());
             }
+            let first = units.len();
             let (finished, cleaned) = rayon::join(
                 || {
                     pending
@@ -176,6 +181,27 @@ fn clean_decide_write(
                 cleans.push(clean);
             }
             decisions.grow_to(units.len());
+            paragraphs += units[first..]
+                .iter()
+                .map(|u| u.paragraphs.len())
+                .sum::<usize>();
+            if let Some(read) = loaded.read.filter(|_| !sized) {
+                // What is kept for the whole batch is sized once its size can be told from
+                // a twentieth of the corpus (or all of it) read, as a phased batch sizes it
+                // for the units it cleaned: growing by doubling would overshoot and, while
+                // moving, hold the old and the new at once (+30 MB of peak at 1 GB).
+                let fraction = read.fraction();
+                if fraction >= 0.05 {
+                    let in_all = |so_far: usize| (so_far as f64 / fraction) as usize;
+                    walk.expect(in_all(paragraphs));
+                    let more = in_all(units.len()).saturating_sub(units.len());
+                    units.reserve_exact(more);
+                    reports.reserve_exact(more);
+                    rests.reserve_exact(more);
+                    decisions.reserve(more);
+                    sized = true;
+                }
+            }
             pending = Some((loaded, cleans));
             Ok(())
         });

@@ -282,6 +282,11 @@ impl CorpusExactIndex {
         }
     }
 
+    /// Room for `paragraphs` in all (see [`ShortKeyTable::reserve_total`]).
+    fn reserve_total(&mut self, paragraphs: usize) {
+        self.first.reserve_total(paragraphs);
+    }
+
     fn short(key: u128) -> u32 {
         key as u32
     }

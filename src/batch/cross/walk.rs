@@ -52,6 +52,14 @@ impl<'a> StreamingWalk<'a> {
         }
     }
 
+    /// The batch is expected to hold about `paragraphs` paragraphs in all: the exact
+    /// index makes room for them at once. It is sized for the whole batch when the batch
+    /// is known; a streamed one would otherwise double past its size, and hold the old and
+    /// the new table at once while doing so.
+    pub fn expect(&mut self, paragraphs: usize) {
+        self.walker.exact.reserve_total(paragraphs);
+    }
+
     /// Walks the units of `units` after those walked so far (the earlier ones must be the
     /// same, unchanged), publishing their decisions to `decisions`.
     pub fn walk_more(&mut self, units: &[UnitOutcome], decisions: &CrossDecisions) -> Result<()> {
