@@ -160,6 +160,8 @@ impl UnitDecision {
 /// a writer waits for the turn of each unit it writes.
 #[derive(Debug)]
 pub struct CrossDecisions {
+    /// The number of the first unit held.
+    first: usize,
     units: Vec<OnceLock<UnitDecision>>,
     walk: Mutex<WalkState>,
     turn: Condvar,
@@ -186,19 +188,21 @@ impl std::fmt::Display for WalkStopped {
 
 impl std::error::Error for WalkStopped {}
 
-/// A writer asked for a unit the batch does not have (a bug: writers ask for their own).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A writer asked for a unit whose decisions are not held here (a bug: writers ask for
+/// their own).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoSuchUnit {
     pub unit: usize,
-    pub units: usize,
+    /// The units whose decisions are held.
+    pub held: std::ops::Range<usize>,
 }
 
 impl std::fmt::Display for NoSuchUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "internal error: the decisions of unit {} were asked for, but the batch has {} units",
-            self.unit, self.units
+            "internal error: the decisions of unit {} were asked for, but those held are of units {}..{}",
+            self.unit, self.held.start, self.held.end
         )
     }
 }
@@ -206,27 +210,26 @@ impl std::fmt::Display for NoSuchUnit {
 impl std::error::Error for NoSuchUnit {}
 
 impl CrossDecisions {
-    /// Room for the decisions of `units` units, none made yet.
+    /// Room for the decisions of a batch's `units` units, none made yet.
     pub fn new(units: usize) -> Self {
+        Self::of_units(0..units)
+    }
+
+    /// Room for the decisions of the units numbered `held` in their batch, none made yet:
+    /// a streamed batch's units are decided and written a chunk at a time, and a chunk's
+    /// decisions are not needed once it is written.
+    pub fn of_units(held: std::ops::Range<usize>) -> Self {
         Self {
-            units: (0..units).map(|_| OnceLock::new()).collect(),
+            first: held.start,
+            units: held.map(|_| OnceLock::new()).collect(),
             walk: Mutex::new(WalkState::default()),
             turn: Condvar::new(),
         }
     }
 
-    /// Room for the decisions of `units` units in all: a streamed batch's units come a
-    /// chunk at a time.
-    pub fn grow_to(&mut self, units: usize) {
-        if units > self.units.len() {
-            self.units.resize_with(units, OnceLock::new);
-        }
-    }
-
-    /// Memory for `more` units than there is room for now, taken at once (a streamed
-    /// batch that can tell its size), so that [`Self::grow_to`] does not double past it.
-    pub fn reserve(&mut self, more: usize) {
-        self.units.reserve_exact(more);
+    /// Unit `u`'s slot, if its decisions are held here.
+    fn slot(&self, u: usize) -> Option<&OnceLock<UnitDecision>> {
+        self.units.get(u.checked_sub(self.first)?)
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, WalkState> {
@@ -235,7 +238,7 @@ impl CrossDecisions {
 
     /// Makes unit `u`'s decisions final and wakes the writers waiting, if any.
     pub(super) fn publish(&self, u: usize, decision: UnitDecision) {
-        if let Some(slot) = self.units.get(u) {
+        if let Some(slot) = self.slot(u) {
             // Set once: the walk takes each unit once.
             let _ = slot.set(decision);
         }
@@ -254,9 +257,9 @@ impl CrossDecisions {
     /// Unit `u`'s decisions, once the walk has made them; [`WalkStopped`] if the walk ended
     /// without them, [`NoSuchUnit`] if the batch has no unit `u`.
     pub fn wait_for(&self, u: usize) -> Result<&UnitDecision> {
-        let slot = self.units.get(u).ok_or(NoSuchUnit {
+        let slot = self.slot(u).ok_or_else(|| NoSuchUnit {
             unit: u,
-            units: self.units.len(),
+            held: self.first..self.first + self.units.len(),
         })?;
         if let Some(decision) = slot.get() {
             return Ok(decision);
@@ -370,9 +373,32 @@ mod tests {
         let past = decisions.wait_for(3).unwrap_err();
         assert_eq!(
             past.downcast_ref::<NoSuchUnit>(),
-            Some(&NoSuchUnit { unit: 3, units: 3 }),
+            Some(&NoSuchUnit {
+                unit: 3,
+                held: 0..3
+            }),
             "past the last unit: {past}"
         );
+    }
+
+    #[test]
+    fn a_chunks_decisions_are_held_by_their_batch_numbers() {
+        let decisions = CrossDecisions::of_units(10..13);
+        decisions.publish(11, decision(4));
+        decisions.publish(13, decision(5));
+        assert_eq!(decisions.wait_for(11).unwrap(), &decision(4));
+        for outside in [9, 13, 0] {
+            let err = decisions.wait_for(outside).unwrap_err();
+            assert_eq!(
+                err.downcast_ref::<NoSuchUnit>(),
+                Some(&NoSuchUnit {
+                    unit: outside,
+                    held: 10..13
+                }),
+                "{err}"
+            );
+        }
+        assert_eq!(decisions.made(), [None, Some(decision(4)), None]);
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crate::input::sources::InputDoc;
 use crate::pipeline::CleanOptions;
 use crate::report::{DocumentReport, ReportDetail};
 use anyhow::{anyhow, Result};
+use std::ops::Range;
 use std::sync::atomic::Ordering;
 
 /// The batch's one document, when it can be cleaned, decided and written a chunk at a time:
@@ -110,6 +111,28 @@ pub(super) fn run(
     Ok(decided)
 }
 
+/// A chunk as cleaned: its units as read, and their clean texts.
+struct CleanedChunk {
+    loaded: load::Loaded,
+    cleans: Vec<Option<String>>,
+}
+
+/// A chunk decided and turned into output.
+struct WrittenChunk {
+    pieces: Vec<Vec<u8>>,
+    /// What the corpus report adds for each of its units.
+    rests: Vec<UnitRest>,
+    /// Their numbers in the batch.
+    units: Range<usize>,
+}
+
+/// Drops written units' line masks: they only rebuild a clean text (≈ 10 MB at 1 GB).
+fn forget_lines(written: &mut [UnitOutcome]) {
+    for outcome in written {
+        outcome.live = Vec::new();
+    }
+}
+
 fn clean_decide_write(
     batch: &Batch<'_>,
     doc: &InputDoc,
@@ -122,33 +145,39 @@ fn clean_decide_write(
     let sink = Sink::open(doc, config, stdout)?;
     let mut reports: Vec<DocumentReport> = Vec::new();
     let mut rests: Vec<UnitRest> = Vec::new();
-    let mut decisions = CrossDecisions::new(0);
     let mut walk = StreamingWalk::new(&options.dedup);
     // Paragraphs of the units cleaned so far, and whether the walk was told how many to
     // expect in all.
     let mut paragraphs = 0usize;
     let mut sized = false;
-    // The chunk cleaned last, with its units' clean texts: decided and written while the
-    // next one is cleaned.
-    let mut pending: Option<(load::Loaded, Vec<Option<String>>)> = None;
-    let finish = |(loaded, cleans): &(load::Loaded, Vec<Option<String>>),
+    // The chunk cleaned last: decided and written while the next one is cleaned.
+    let mut pending: Option<CleanedChunk> = None;
+    // Walks a chunk's units and turns them into output.
+    let finish = |CleanedChunk { loaded, cleans }: &CleanedChunk,
                   walk: &mut StreamingWalk<'_>,
                   units: &[UnitOutcome],
-                  decisions: &CrossDecisions,
                   reports: &mut [DocumentReport]|
-     -> Result<(Vec<Vec<u8>>, Vec<UnitRest>)> {
-        walk.walk_more(units, decisions)?;
+     -> Result<WrittenChunk> {
+        let chunk = loaded.first..loaded.first + loaded.texts.len();
+        // The chunk's decisions are needed only until it is written.
+        let decisions = CrossDecisions::of_units(chunk.clone());
+        walk.walk_more(units, &decisions)?;
         let reports = reports
-            .get_mut(loaded.first..loaded.first + loaded.texts.len())
+            .get_mut(chunk.clone())
             .ok_or_else(|| anyhow!("internal error: a chunk's reports are missing"))?;
         let writing = Writing {
             units,
-            cross: decisions,
+            cross: &decisions,
             split: options.split,
             detail,
             config,
         };
-        writing.chunk(loaded, reports, loaded.first, Some(cleans))
+        let (pieces, rests) = writing.chunk(loaded, reports, chunk.start, Some(cleans))?;
+        Ok(WrittenChunk {
+            pieces,
+            rests,
+            units: chunk,
+        })
     };
     let (ending, sink) = sink::write_in_order(sink, true, |write| {
         let ending = batch.read_units(doc, &mut |loaded| {
@@ -160,14 +189,15 @@ fn clean_decide_write(
                 || {
                     pending
                         .take()
-                        .map(|before| finish(&before, &mut walk, units, &decisions, &mut reports))
+                        .map(|before| finish(&before, &mut walk, units, &mut reports))
                         .transpose()
                 },
                 || clean_chunk(0, doc, &loaded, options, detail, None, true),
             );
-            if let Some((pieces, chunk_rests)) = finished? {
-                rests.extend(chunk_rests);
-                write(pieces)?;
+            if let Some(written) = finished? {
+                rests.extend(written.rests);
+                write(written.pieces)?;
+                forget_lines(&mut units[written.units]);
             }
             let mut cleans = Vec::with_capacity(loaded.texts.len());
             for CleanedUnit {
@@ -180,7 +210,6 @@ fn clean_decide_write(
                 reports.push(report);
                 cleans.push(clean);
             }
-            decisions.grow_to(units.len());
             paragraphs += units[first..]
                 .iter()
                 .map(|u| u.paragraphs.len())
@@ -198,11 +227,10 @@ fn clean_decide_write(
                     units.reserve_exact(more);
                     reports.reserve_exact(more);
                     rests.reserve_exact(more);
-                    decisions.reserve(more);
                     sized = true;
                 }
             }
-            pending = Some((loaded, cleans));
+            pending = Some(CleanedChunk { loaded, cleans });
             Ok(())
         });
         let ending = match ending {
@@ -210,9 +238,10 @@ fn clean_decide_write(
             ending => ending?,
         };
         if let Some(last) = pending.take() {
-            let (pieces, chunk_rests) = finish(&last, &mut walk, units, &decisions, &mut reports)?;
-            rests.extend(chunk_rests);
-            write(pieces)?;
+            let written = finish(&last, &mut walk, units, &mut reports)?;
+            rests.extend(written.rests);
+            write(written.pieces)?;
+            forget_lines(&mut units[written.units]);
         }
         Ok(Some(ending))
     })?;
