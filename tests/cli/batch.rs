@@ -662,6 +662,53 @@ fn sigint_mid_batch_exits_130_and_leaves_whole_files() {
     }
 }
 
+/// SIGINT while a corpus alone is cleaned, decided and written a chunk at a time: status
+/// 130, no temporary file, and no output unless it is whole (equal to a full run's).
+#[cfg(unix)]
+#[test]
+#[ignore = "stress: generates a corpus and times a signal"]
+fn sigint_mid_streamed_corpus_exits_130_and_leaves_no_part() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = 1;
+    let mut corpus = corpus_of_repeats(records);
+    while corpus.len() < 24 << 20 {
+        records *= 2;
+        corpus = corpus_of_repeats(records);
+    }
+    write(&dir.path().join("corpus.jsonl"), &corpus);
+    let args = ["clean", "--no-near", "-q", "corpus.jsonl", "-o"];
+    unscrape()
+        .current_dir(dir.path())
+        .args(args)
+        .arg("full.jsonl")
+        .timeout(std::time::Duration::from_secs(300))
+        .assert()
+        .success();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("unscrape"))
+        .current_dir(dir.path())
+        .args(args)
+        .arg("part.jsonl")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = child.wait().unwrap();
+    match status.code() {
+        Some(130) => assert!(!dir.path().join("part.jsonl").exists()),
+        Some(0) => {
+            assert!(read(dir.path().join("part.jsonl")) == read(dir.path().join("full.jsonl")))
+        }
+        other => panic!("status {other:?}"),
+    }
+    assert_eq!(temporary_files(dir.path()), Vec::<String>::new());
+}
+
 #[test]
 fn fsync_gives_the_same_tree() {
     let dir = tempfile::tempdir().unwrap();
