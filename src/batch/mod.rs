@@ -512,6 +512,12 @@ fn phased(
     // Outcomes and reports are kept apart from the start, so that handing a corpus's
     // hundreds of thousands of them to phase 3 moves two vectors instead of copying them.
     type CleanedDoc = Option<(Vec<UnitOutcome>, Vec<DocumentReport>, Option<String>)>;
+    let cleaning = Cleaning {
+        options: clean_options,
+        detail,
+        store: store.as_ref(),
+        keep_clean: false,
+    };
     let cleaned: Vec<Result<CleanedDoc>> = docs
         .par_iter()
         .enumerate()
@@ -526,15 +532,7 @@ fn phased(
             let mut outcomes: Vec<UnitOutcome> = Vec::new();
             let mut unit_reports: Vec<DocumentReport> = Vec::new();
             let ending = batch.read_units(doc, &mut |loaded| {
-                let chunk = clean_chunk(
-                    d,
-                    doc,
-                    &loaded,
-                    clean_options,
-                    detail,
-                    store.as_ref(),
-                    false,
-                )?;
+                let chunk = cleaning.chunk(d, doc, &loaded)?;
                 for CleanedUnit {
                     outcome, report, ..
                 } in chunk
@@ -816,85 +814,89 @@ impl Writing<'_> {
     }
 }
 
-/// Phase 2 for a chunk of document `d`'s units (all of a text document's): each unit
-/// through [`clean_unit`], in parallel (a JSONL file is one document with many units),
-/// results in order, with their clean texts if `keep_clean`.
-fn clean_chunk(
-    d: usize,
-    doc: &InputDoc,
-    loaded: &load::Loaded,
-    options: &CleanOptions,
+/// How phase 2 cleans a batch's units.
+#[derive(Clone, Copy)]
+struct Cleaning<'a> {
+    options: &'a CleanOptions,
+    /// How much of each removal the reports keep.
     detail: ReportDetail,
-    store: Option<&signatures::SignatureStore>,
+    /// Where near matching's signatures go (near matching on).
+    store: Option<&'a signatures::SignatureStore>,
+    /// Keep each unit's clean text, for a unit written right after its turn (a streamed
+    /// corpus); otherwise it is rebuilt from the input when writing.
     keep_clean: bool,
-) -> Result<Vec<CleanedUnit>> {
-    loaded
-        .texts
-        .par_iter()
-        .enumerate()
-        .map(|(r, text)| {
-            let unit = Unit {
-                doc: d,
-                record: loaded.records.as_ref().map(|_| loaded.first + r),
-                name: match &loaded.records {
-                    Some(records) => format!("{}#{}", doc.display_name(), records[r].id),
-                    None => doc.display_name(),
-                },
-            };
-            clean_unit(unit, text, loaded, options, detail, store, keep_clean)
-        })
-        .collect()
 }
 
-/// Phase 2 for one unit: the single-document pipeline, its report (at `detail`), and
-/// what the decision pass needs of it. The clean text itself is kept only if
-/// `keep_clean`: otherwise it is rebuilt from the input when writing.
-fn clean_unit(
-    unit: Unit,
-    text: &str,
-    loaded: &load::Loaded,
-    options: &CleanOptions,
-    detail: ReportDetail,
-    store: Option<&signatures::SignatureStore>,
-    keep_clean: bool,
-) -> Result<CleanedUnit> {
-    let mut cleaned = clean_text(text, options);
-    // The report takes the unit's name once the batch is written (see `run`): until then
-    // every name is held once, by the unit.
-    let report = DocumentReport::new(
-        String::new(),
-        loaded.encoding,
-        loaded.bom,
-        text,
-        &cleaned,
-        detail,
-    );
-    let signature = match (store, &options.dedup.near) {
-        (Some(_), Some(near)) => document::document_signature(
-            &cleaned.text,
+impl Cleaning<'_> {
+    /// A chunk of document `d`'s units (all of a text document's): each unit through
+    /// [`Self::unit`], in parallel (a JSONL file is one document with many units), results
+    /// in order.
+    fn chunk(&self, d: usize, doc: &InputDoc, loaded: &load::Loaded) -> Result<Vec<CleanedUnit>> {
+        loaded
+            .texts
+            .par_iter()
+            .enumerate()
+            .map(|(r, text)| {
+                let unit = Unit {
+                    doc: d,
+                    record: loaded.records.as_ref().map(|_| loaded.first + r),
+                    name: match &loaded.records {
+                        Some(records) => format!("{}#{}", doc.display_name(), records[r].id),
+                        None => doc.display_name(),
+                    },
+                };
+                self.unit(unit, text, loaded)
+            })
+            .collect()
+    }
+
+    /// One unit: the single-document pipeline, its report, and what the decision pass
+    /// needs of it.
+    fn unit(&self, unit: Unit, text: &str, loaded: &load::Loaded) -> Result<CleanedUnit> {
+        let Self {
+            options,
+            detail,
+            store,
+            keep_clean,
+        } = *self;
+        let mut cleaned = clean_text(text, options);
+        // The report takes the unit's name once the batch is written (see `run`): until
+        // then every name is held once, by the unit.
+        let report = DocumentReport::new(
+            String::new(),
+            loaded.encoding,
+            loaded.bom,
             text,
-            &cleaned.input_lines,
-            &cleaned.live,
-            &cleaned.final_paragraphs,
-            near,
-        ),
-        _ => None,
-    };
-    let (paragraphs, sketches) = cross::UnitSketches::compact(
-        std::mem::take(&mut cleaned.final_paragraphs),
-        signature.as_deref(),
-        store,
-    )?;
-    Ok(CleanedUnit {
-        outcome: UnitOutcome {
-            unit,
-            live: std::mem::take(&mut cleaned.live),
-            paragraphs,
-            sketches,
-        },
-        report,
-        clean: keep_clean.then_some(cleaned.text),
-    })
+            &cleaned,
+            detail,
+        );
+        let signature = match (store, &options.dedup.near) {
+            (Some(_), Some(near)) => document::document_signature(
+                &cleaned.text,
+                text,
+                &cleaned.input_lines,
+                &cleaned.live,
+                &cleaned.final_paragraphs,
+                near,
+            ),
+            _ => None,
+        };
+        let (paragraphs, sketches) = cross::UnitSketches::compact(
+            std::mem::take(&mut cleaned.final_paragraphs),
+            signature.as_deref(),
+            store,
+        )?;
+        Ok(CleanedUnit {
+            outcome: UnitOutcome {
+                unit,
+                live: std::mem::take(&mut cleaned.live),
+                paragraphs,
+                sketches,
+            },
+            report,
+            clean: keep_clean.then_some(cleaned.text),
+        })
+    }
 }
 
 /// Why a document with a NUL byte at `offset` was skipped.

@@ -16,7 +16,7 @@ use super::cross::{StreamingWalk, TooManyParagraphs};
 use super::decisions::CrossDecisions;
 use super::sink::{self, Sink};
 use super::{
-    clean_chunk, load, skipped_as_binary, Batch, CleanedUnit, Decided, StdoutWriter, UnitOutcome,
+    load, skipped_as_binary, Batch, CleanedUnit, Cleaning, Decided, StdoutWriter, UnitOutcome,
     UnitRest, Writing,
 };
 use crate::input::sources::InputDoc;
@@ -146,13 +146,21 @@ fn clean_decide_write(
     let mut reports: Vec<DocumentReport> = Vec::new();
     let mut rests: Vec<UnitRest> = Vec::new();
     let mut walk = StreamingWalk::new(&options.dedup);
+    // No signature store: near matching is off.
+    let cleaning = Cleaning {
+        options,
+        detail,
+        store: None,
+        keep_clean: true,
+    };
     // Paragraphs of the units cleaned so far, and whether the walk was told how many to
     // expect in all.
     let mut paragraphs = 0usize;
     let mut sized = false;
     // The chunk cleaned last: decided and written while the next one is cleaned.
     let mut pending: Option<CleanedChunk> = None;
-    // Walks a chunk's units and turns them into output.
+    // Walks a chunk's units and turns them into output. The corpus is the batch's one
+    // document: its units' numbers in the batch are their numbers in it (`Loaded::first`).
     let finish = |CleanedChunk { loaded, cleans }: &CleanedChunk,
                   walk: &mut StreamingWalk<'_>,
                   units: &[UnitOutcome],
@@ -192,7 +200,7 @@ fn clean_decide_write(
                         .map(|before| finish(&before, &mut walk, units, &mut reports))
                         .transpose()
                 },
-                || clean_chunk(0, doc, &loaded, options, detail, None, true),
+                || cleaning.chunk(0, doc, &loaded),
             );
             if let Some(written) = finished? {
                 rests.extend(written.rests);

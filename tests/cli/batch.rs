@@ -611,6 +611,26 @@ fn symlink_loop_is_reported_with_follow() {
         .stderr(predicate::str::contains("symbolic link not followed"));
 }
 
+/// Runs unscrape with `args` in `dir`, sends it SIGINT after `millis` ms, and returns how
+/// it exited.
+#[cfg(unix)]
+fn interrupted_after(dir: &Path, args: &[&str], millis: u64) -> std::process::ExitStatus {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("unscrape"))
+        .current_dir(dir)
+        .args(args)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(millis));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait().unwrap()
+}
+
 /// RELIABILITY row 16, as a stress test (`cargo test --release -- --ignored`): SIGINT in
 /// the middle of a batch ends it with status 130, no temporary files, and every output that
 /// exists equal to a clean run's.
@@ -618,7 +638,6 @@ fn symlink_loop_is_reported_with_follow() {
 #[test]
 #[ignore = "stress: generates a corpus and times a signal"]
 fn sigint_mid_batch_exits_130_and_leaves_whole_files() {
-    use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
     for n in 0..3000 {
         write(
@@ -631,19 +650,7 @@ fn sigint_mid_batch_exits_130_and_leaves_whole_files() {
         .args(["clean", "in", "-o", "full", "-q"])
         .assert()
         .success();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("unscrape"))
-        .current_dir(dir.path())
-        .args(["clean", "in", "-o", "part", "-q"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let status = child.wait().unwrap();
+    let status = interrupted_after(dir.path(), &["clean", "in", "-o", "part", "-q"], 300);
     assert!(matches!(status.code(), Some(130) | Some(0)), "{status:?}");
     if let Ok(entries) = fs::read_dir(dir.path().join("part")) {
         for entry in entries {
@@ -668,14 +675,8 @@ fn sigint_mid_batch_exits_130_and_leaves_whole_files() {
 #[test]
 #[ignore = "stress: generates a corpus and times a signal"]
 fn sigint_mid_streamed_corpus_exits_130_and_leaves_no_part() {
-    use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
-    let mut records = 1;
-    let mut corpus = corpus_of_repeats(records);
-    while corpus.len() < 24 << 20 {
-        records *= 2;
-        corpus = corpus_of_repeats(records);
-    }
+    let (corpus, _) = corpus_of_at_least(24 << 20);
     write(&dir.path().join("corpus.jsonl"), &corpus);
     let args = ["clean", "--no-near", "-q", "corpus.jsonl", "-o"];
     unscrape()
@@ -685,20 +686,9 @@ fn sigint_mid_streamed_corpus_exits_130_and_leaves_no_part() {
         .timeout(std::time::Duration::from_secs(300))
         .assert()
         .success();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("unscrape"))
-        .current_dir(dir.path())
-        .args(args)
-        .arg("part.jsonl")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let status = child.wait().unwrap();
+    let mut part = args.to_vec();
+    part.push("part.jsonl");
+    let status = interrupted_after(dir.path(), &part, 200);
     match status.code() {
         Some(130) => assert!(!dir.path().join("part.jsonl").exists()),
         Some(0) => {
@@ -764,6 +754,17 @@ fn corpus_of_repeats(records: usize) -> String {
             )
         })
         .collect()
+}
+
+/// A [`corpus_of_repeats`] of at least `bytes` bytes, and its number of records.
+fn corpus_of_at_least(bytes: usize) -> (String, usize) {
+    let mut records = 1;
+    let mut corpus = corpus_of_repeats(records);
+    while corpus.len() < bytes {
+        records *= 2;
+        corpus = corpus_of_repeats(records);
+    }
+    (corpus, records)
 }
 
 /// Files in `dir` whose names start as unscrape's temporary files do.
@@ -882,12 +883,7 @@ fn corpus_alone_with_a_bad_line_leaves_no_output() {
 #[ignore = "stress: a 10 MB corpus"]
 fn corpus_alone_of_several_chunks_streams_whole_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
-    let mut records = 1;
-    let mut corpus = corpus_of_repeats(records);
-    while corpus.len() < 10 << 20 {
-        records *= 2;
-        corpus = corpus_of_repeats(records);
-    }
+    let (corpus, records) = corpus_of_at_least(10 << 20);
     write(&dir.path().join("corpus.jsonl"), &corpus);
     let run = |args: &[&str]| {
         unscrape()
