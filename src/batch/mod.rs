@@ -731,11 +731,19 @@ impl Writing<'_> {
                         for (r, ((report, text), record)) in each {
                             let id = Some(record.id.as_str());
                             let u = k * RECORDS_PER_RUN + r;
-                            let rest =
+                            let (kept, rest) =
                                 self.finish(first + r, report, text, kept(u), id, &mut clean)?;
+                            let written = kept.unwrap_or(&clean);
                             let duplicate = rest.duplicate_of.is_some();
-                            if !(self.config.drop_empty && (clean.trim().is_empty() || duplicate)) {
-                                record.write_with_text(&mut piece, &self.config.text_field, &clean);
+                            let left_out =
+                                self.config.drop_empty && (written.trim().is_empty() || duplicate);
+                            // `check` writes nothing: its records are not serialised.
+                            if !left_out && self.config.output != BatchOutput::None {
+                                record.write_with_text(
+                                    &mut piece,
+                                    &self.config.text_field,
+                                    written,
+                                );
                                 piece.push(b'\n');
                             }
                             rests.push(rest);
@@ -760,9 +768,13 @@ impl Writing<'_> {
                     .enumerate()
                     .map(|(r, (report, text))| {
                         let mut clean = String::with_capacity(text.len());
-                        let rest =
+                        let (kept, rest) =
                             self.finish(first_unit + r, report, text, kept(r), None, &mut clean)?;
-                        Ok((clean.into_bytes(), rest))
+                        let written = match kept {
+                            Some(kept) => kept.as_bytes().to_vec(),
+                            None => clean.into_bytes(),
+                        };
+                        Ok((written, rest))
                     })
                     .collect::<Result<_>>()?;
                 let (cleans, rests): (Vec<Vec<u8>>, Vec<UnitRest>) = finished.into_iter().unzip();
@@ -774,43 +786,43 @@ impl Writing<'_> {
     }
 
     /// One unit, numbered `u` in the batch (a record with `id`, for JSONL): its clean text
-    /// into `clean` (copied from `kept`, phase 2's, when it loses nothing across documents;
-    /// else rebuilt), its report completed, and what the corpus report adds for it.
-    fn finish(
+    /// (`kept`, phase 2's, returned as it is when the unit loses nothing across documents;
+    /// else rebuilt into `clean`, and `None` returned), its report completed, and what the
+    /// corpus report adds for it.
+    fn finish<'k>(
         &self,
         u: usize,
         report: &mut DocumentReport,
         text: &str,
-        kept: Option<&str>,
+        kept: Option<&'k str>,
         id: Option<&str>,
         clean: &mut String,
-    ) -> Result<UnitRest> {
+    ) -> Result<(Option<&'k str>, UnitRest)> {
         let units = self.units;
         // Written beside the decision walk: this waits for the unit's turn.
         let decision = self.cross.wait_for(u)?;
-        match kept {
-            // Phase 2 assembled its clean text as `reassemble_into` does with nothing
-            // dropped: the same segmentation of the same live lines.
-            Some(kept) if decision.dropped.is_empty() => {
-                clean.clear();
-                clean.push_str(kept);
-            }
-            _ => reassemble_into(
+        // Phase 2 assembled its clean text as `reassemble_into` does with nothing dropped:
+        // the same segmentation of the same live lines.
+        let kept = kept.filter(|_| decision.dropped.is_empty());
+        if kept.is_none() {
+            reassemble_into(
                 clean,
                 text,
                 &units[u].live,
                 &decision.dropped_paragraphs(),
                 self.split,
-            ),
+            );
         }
-        report.bytes_out = clean.len();
+        let written = kept.unwrap_or(clean.as_str());
+        report.bytes_out = written.len();
         decision.annotate(u, units, report, text, self.detail);
-        Ok(UnitRest {
+        let rest = UnitRest {
             id: id.map(str::to_string),
             duplicate_of: decision
                 .duplicate_document()
                 .map(|(o, sim)| (units[o].unit.name.clone(), sim)),
-        })
+        };
+        Ok((kept, rest))
     }
 }
 
