@@ -188,8 +188,9 @@ pub fn run(config: &Config) -> Result<Outcome> {
 
 /// Runs a batch and reports it: errors on stderr, `check`'s verdict on stdout.
 fn run_batch(config: &Config, batch: &batch::BatchConfig) -> Result<Outcome> {
-    // On SIGINT workers stop taking documents; those being written finish or leave only
-    // their temporary file, which is removed; the run ends with status 130.
+    // On SIGINT workers stop taking documents, and a document being cleaned or written
+    // stops between chunks, leaving only its temporary file, which is removed (one being
+    // written to standard output is finished); the run ends with status 130.
     static INTERRUPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     let _ = ctrlc::set_handler(|| INTERRUPT.store(true, std::sync::atomic::Ordering::SeqCst));
     let result = batch::run(batch, &INTERRUPT)?;

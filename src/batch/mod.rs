@@ -174,12 +174,44 @@ impl Batch<'_> {
         )
     }
 
+    /// `Err(Interrupted)` once the batch is interrupted. Checked between a document's
+    /// chunks too, so that a large corpus stops within a chunk of the signal, not at its
+    /// end.
+    fn go_on(&self) -> Result<()> {
+        if self.interrupt.load(Ordering::Relaxed) {
+            Err(Interrupted.into())
+        } else {
+            Ok(())
+        }
+    }
+
     /// One phase done with one document.
     fn step_done(&self) {
         if let Some(bar) = self.progress {
             bar.inc(1);
         }
     }
+}
+
+/// Ends the reading or writing of a document when the batch is interrupted: the document
+/// is then not finished, not failed.
+#[derive(Debug)]
+struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// Whether `error` is the batch's interruption (or a writer's wait for a walk that stopped
+/// for it), not a failure of the document.
+fn stopped_by(error: &anyhow::Error, interrupt: &AtomicBool) -> bool {
+    error.downcast_ref::<Interrupted>().is_some()
+        || (interrupt.load(Ordering::Relaxed)
+            && error.downcast_ref::<decisions::WalkStopped>().is_some())
 }
 
 /// A document as written: its units' completed reports, what the corpus report adds for
@@ -290,7 +322,9 @@ fn output_name(doc: &InputDoc, config: &BatchConfig) -> PathBuf {
     }
 }
 
-/// Runs a batch. `interrupt` is set from a signal handler: workers stop taking documents.
+/// Runs a batch. `interrupt` is set from a signal handler: workers stop taking documents,
+/// and a document stops between its chunks (unless standard output already has part of
+/// it); no document is written once the cleaning was interrupted.
 pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> {
     let expanded = expand(&config.sources)?;
     let docs = expanded.docs;
@@ -347,6 +381,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
                 let mut counts: FxHashMap<u64, usize> = FxHashMap::default();
                 let mut units = 0;
                 let read = batch.read_units(doc, &mut |loaded| {
+                    batch.go_on()?;
                     units += loaded.texts.len();
                     let per_text: Vec<FxHashSet<u64>> = loaded
                         .texts
@@ -532,6 +567,7 @@ fn phased(
             let mut outcomes: Vec<UnitOutcome> = Vec::new();
             let mut unit_reports: Vec<DocumentReport> = Vec::new();
             let ending = batch.read_units(doc, &mut |loaded| {
+                batch.go_on()?;
                 let chunk = cleaning.chunk(d, doc, &loaded)?;
                 for CleanedUnit {
                     outcome, report, ..
@@ -541,7 +577,11 @@ fn phased(
                     unit_reports.push(report);
                 }
                 Ok(())
-            })?;
+            });
+            let ending = match ending {
+                Err(e) if stopped_by(&e, interrupt) => return Ok(None),
+                ending => ending?,
+            };
             batch.step_done();
             Ok(Some(match ending {
                 load::Ending::Complete => (outcomes, unit_reports, None),
@@ -599,6 +639,16 @@ fn phased(
         unit_reports.shrink_to_fit();
     }
 
+    // Once interrupted no document is written: the decisions are not needed.
+    if interrupt.load(Ordering::Relaxed) {
+        return Ok(Decided {
+            units,
+            outputs: docs.iter().map(|_| Ok(None)).collect(),
+            skipped,
+            interrupted: true,
+        });
+    }
+
     // Phase 3: decisions across documents, in input order: prepared here (in parallel),
     // walked beside phase 4, which waits for each unit's turn (the walk is serial: it
     // leaves a core to the writing).
@@ -615,10 +665,13 @@ fn phased(
         config,
     };
     // Reports are built from the text as read here, before any in-place rewrite.
-    let write_one = |d: usize, doc: &InputDoc, (mut doc_reports, first_unit): DocReports| {
-        if failed_docs.contains(&d) || interrupt.load(Ordering::Relaxed) {
-            return Ok(None);
-        }
+    // Writes a document; returns what the corpus report adds for each of its units.
+    // Standard output cannot take back what it was given: a document started there is
+    // finished, interrupted or not (and so is the walk it waits for).
+    let to_stdout = config.output == BatchOutput::Stdout;
+    let never = AtomicBool::new(false);
+    let stop_walk = if to_stdout { &never } else { interrupt };
+    let write_doc = |doc: &InputDoc, doc_reports: &mut [DocumentReport], first_unit: usize| {
         let sink = Sink::open(doc, config, stdout)?;
         let mut done = 0;
         let mut rest: Vec<UnitRest> = Vec::with_capacity(doc_reports.len());
@@ -626,6 +679,9 @@ fn phased(
         let behind = load::streams(doc, config);
         let (ending, sink) = sink::write_in_order(sink, behind, |write| {
             batch.read_units(doc, &mut |loaded| {
+                if !to_stdout {
+                    batch.go_on()?;
+                }
                 let Some(chunk_reports) = doc_reports.get_mut(done..done + loaded.texts.len())
                 else {
                     bail!("changed while being cleaned (more records than before); not written");
@@ -645,7 +701,19 @@ fn phased(
         }
         sink.finish()?;
         batch.step_done();
-        Ok(Some((doc_reports, rest, first_unit)))
+        Ok::<_, anyhow::Error>(rest)
+    };
+    let write_one = |d: usize, doc: &InputDoc, (mut doc_reports, first_unit): DocReports| {
+        if failed_docs.contains(&d) || interrupt.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let written = write_doc(doc, &mut doc_reports, first_unit);
+        match written {
+            Ok(rest) => Ok(Some((doc_reports, rest, first_unit))),
+            // Interrupted mid-document: its temporary file is gone, nothing written.
+            Err(e) if stopped_by(&e, interrupt) => Ok(None),
+            Err(e) => Err(e),
+        }
     };
     let write_all = || -> Vec<Result<Written>> {
         if config.output == BatchOutput::Stdout {
@@ -671,7 +739,7 @@ fn phased(
     // The walk runs on one of the pool's threads and phase 4 on the others (after the walk,
     // on all of them). A document whose units were decided before a failed walk stopped
     // is written whole; the walk's error is the batch's.
-    let (walked, outputs) = rayon::join(|| pass.walk(&units, &cross), write_all);
+    let (walked, outputs) = rayon::join(|| pass.walk(&units, &cross, stop_walk), write_all);
     walked?;
     Ok(Decided {
         units,

@@ -16,15 +16,14 @@ use super::cross::{StreamingWalk, TooManyParagraphs};
 use super::decisions::CrossDecisions;
 use super::sink::{self, Sink};
 use super::{
-    load, skipped_as_binary, Batch, CleanedUnit, Cleaning, Decided, StdoutWriter, UnitOutcome,
-    UnitRest, Writing,
+    load, skipped_as_binary, stopped_by, Batch, CleanedUnit, Cleaning, Decided, StdoutWriter,
+    UnitOutcome, UnitRest, Writing,
 };
 use crate::input::sources::InputDoc;
 use crate::pipeline::CleanOptions;
 use crate::report::{DocumentReport, ReportDetail};
 use anyhow::{anyhow, Result};
 use std::ops::Range;
-use std::sync::atomic::Ordering;
 
 /// The batch's one document, when it can be cleaned, decided and written a chunk at a time:
 /// a JSONL corpus alone in its batch, near matching off, and an output that appears whole.
@@ -45,18 +44,6 @@ enum Streamed {
     /// Stopped by an interrupt, nothing written.
     Interrupted,
 }
-
-/// Stops the corpus's reading when the batch is interrupted.
-#[derive(Debug)]
-struct Interrupted;
-
-impl std::fmt::Display for Interrupted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("interrupted")
-    }
-}
-
-impl std::error::Error for Interrupted {}
 
 /// Phases 2 to 4 for the corpus `doc`, alone in `batch` ([`corpus_alone`]). Its failure is
 /// the document's, as in a phased batch, except a batch too large to number.
@@ -189,9 +176,7 @@ fn clean_decide_write(
     };
     let (ending, sink) = sink::write_in_order(sink, true, |write| {
         let ending = batch.read_units(doc, &mut |loaded| {
-            if batch.interrupt.load(Ordering::Relaxed) {
-                return Err(Interrupted.into());
-            }
+            batch.go_on()?;
             let first = units.len();
             let (finished, cleaned) = rayon::join(
                 || {
@@ -242,7 +227,7 @@ fn clean_decide_write(
             Ok(())
         });
         let ending = match ending {
-            Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Ok(None),
+            Err(e) if stopped_by(&e, batch.interrupt) => return Ok(None),
             ending => ending?,
         };
         if let Some(last) = pending.take() {

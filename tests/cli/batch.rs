@@ -615,6 +615,17 @@ fn symlink_loop_is_reported_with_follow() {
 /// it exited.
 #[cfg(unix)]
 fn interrupted_after(dir: &Path, args: &[&str], millis: u64) -> std::process::ExitStatus {
+    interrupted_after_with_stderr(dir, args, millis).0
+}
+
+/// [`interrupted_after`], with what unscrape wrote on standard error.
+#[cfg(unix)]
+fn interrupted_after_with_stderr(
+    dir: &Path,
+    args: &[&str],
+    millis: u64,
+) -> (std::process::ExitStatus, String) {
+    use std::io::Read;
     use std::process::{Command, Stdio};
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("unscrape"))
         .current_dir(dir)
@@ -628,7 +639,11 @@ fn interrupted_after(dir: &Path, args: &[&str], millis: u64) -> std::process::Ex
         .status()
         .unwrap();
     assert!(status.success());
-    child.wait().unwrap()
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        pipe.read_to_string(&mut stderr).unwrap();
+    }
+    (child.wait().unwrap(), stderr)
 }
 
 /// RELIABILITY row 16, as a stress test (`cargo test --release -- --ignored`): SIGINT in
@@ -696,6 +711,33 @@ fn sigint_mid_streamed_corpus_exits_130_and_leaves_no_part() {
         }
         other => panic!("status {other:?}"),
     }
+    assert_eq!(temporary_files(dir.path()), Vec::<String>::new());
+}
+
+/// SIGINT while a corpus alone is cleaned the phased way (near matching on): the cleaning
+/// stops within a chunk, the document is not finished (not failed), nothing is left.
+#[cfg(unix)]
+#[test]
+#[ignore = "stress: generates a corpus and times a signal"]
+fn sigint_mid_phased_corpus_leaves_it_unfinished_not_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, _) = corpus_of_at_least(24 << 20);
+    write(&dir.path().join("corpus.jsonl"), &corpus);
+    let (status, stderr) = interrupted_after_with_stderr(
+        dir.path(),
+        &["clean", "corpus.jsonl", "-o", "part.jsonl"],
+        300,
+    );
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: 0 of 1 documents finished"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("corpus.jsonl: "),
+        "reported as failed: {stderr}"
+    );
+    assert!(!dir.path().join("part.jsonl").exists());
     assert_eq!(temporary_files(dir.path()), Vec::<String>::new());
 }
 

@@ -399,7 +399,11 @@ fn decide_indexing(
 ) -> Result<CrossDecisions> {
     let pass = DecisionPass::prepare_indexing(units, options, store, indexed)?;
     let decisions = CrossDecisions::new(units.len());
-    pass.walk(units, &decisions)?;
+    pass.walk(
+        units,
+        &decisions,
+        &std::sync::atomic::AtomicBool::new(false),
+    )?;
     Ok(decisions)
 }
 
@@ -734,6 +738,31 @@ mod tests {
                 "seed {seed}: {dropped} dropped, {copies} copies"
             );
         }
+    }
+
+    #[test]
+    fn a_walk_told_to_stop_decides_nothing_more_and_closes() {
+        let options = DedupOptions {
+            near: None,
+            ..DedupOptions::default()
+        };
+        let units = exact_units(&mut Rng(3), 50);
+        let pass = DecisionPass::prepare(&units, &options, None).unwrap();
+        let decisions = CrossDecisions::new(units.len());
+        pass.walk(
+            &units,
+            &decisions,
+            &std::sync::atomic::AtomicBool::new(true),
+        )
+        .unwrap();
+        assert!(decisions.made().iter().all(Option::is_none));
+        // Closed: a writer asking gets an answer, not a wait.
+        let err = decisions.wait_for(0).unwrap_err();
+        assert!(
+            err.downcast_ref::<crate::batch::decisions::WalkStopped>()
+                .is_some(),
+            "{err}"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::dedup::{DedupOptions, MatchKind, NearIndex, NearOptions};
 use crate::fingerprint::minhash::estimated_jaccard;
 use anyhow::Result;
 use rustc_hash::FxHashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 impl<'a> DecisionPass<'a> {
     /// Which bands item `item` is indexed and looked up in: those the pre-pass marks
@@ -23,10 +24,21 @@ impl<'a> DecisionPass<'a> {
     /// first occurrence wins), publishing each unit's decisions to `decisions` as its turn
     /// ends. Serial, and never waits for the thread pool: writers on the pool's other
     /// threads may be waiting for it.
-    pub fn walk(self, units: &[UnitOutcome], decisions: &CrossDecisions) -> Result<()> {
+    ///
+    /// Once `stop` is set (the batch is interrupted) it ends where it is: the units not
+    /// decided yet are not written.
+    pub fn walk(
+        self,
+        units: &[UnitOutcome],
+        decisions: &CrossDecisions,
+        stop: &AtomicBool,
+    ) -> Result<()> {
         let _close = CloseOnEnd(decisions);
         let mut walker = Walker::new(self);
         for u in 0..units.len() {
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
             walker.turn(u, units, decisions)?;
         }
         Ok(())
