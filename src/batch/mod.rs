@@ -640,19 +640,25 @@ fn phased(
     }
 
     // Once interrupted no document is written: the decisions are not needed.
+    let unwritten = |units, skipped| Decided {
+        units,
+        outputs: docs.iter().map(|_| Ok(None)).collect(),
+        skipped,
+        interrupted: true,
+    };
     if interrupt.load(Ordering::Relaxed) {
-        return Ok(Decided {
-            units,
-            outputs: docs.iter().map(|_| Ok(None)).collect(),
-            skipped,
-            interrupted: true,
-        });
+        return Ok(unwritten(units, skipped));
     }
 
     // Phase 3: decisions across documents, in input order: prepared here (in parallel),
     // walked beside phase 4, which waits for each unit's turn (the walk is serial: it
     // leaves a core to the writing).
-    let pass = cross::DecisionPass::prepare(&units, &clean_options.dedup, store.as_ref())?;
+    let prepared =
+        cross::DecisionPass::prepare(&units, &clean_options.dedup, store.as_ref(), interrupt);
+    let pass = match prepared {
+        Err(e) if stopped_by(&e, interrupt) => return Ok(unwritten(units, skipped)),
+        pass => pass?,
+    };
     let cross = decisions::CrossDecisions::new(units.len());
 
     // Phase 4: write, in parallel; a document is written whole or not at all.

@@ -26,6 +26,7 @@ use crate::dedup::{Bands, DedupOptions};
 use crate::pipeline::FinalParagraph;
 use anyhow::Result;
 use rustc_hash::FxHashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What the corpus-wide pass keeps of a paragraph of a clean text: 32 bytes; its signature,
 /// when near matching is on, is in the batch's [`SignatureStore`].
@@ -344,6 +345,7 @@ fn shared_bands(
     layout: Bands,
     min_words: u32,
     store: &SignatureStore,
+    stop: &AtomicBool,
 ) -> Result<SharedBands> {
     let eligible = units
         .iter()
@@ -364,6 +366,9 @@ fn shared_bands(
         static BUFFER: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
     }
     SharedBands::find(layout, items, eligible, units.len(), |u, visit| {
+        if stop.load(Ordering::Relaxed) {
+            return Err(super::Interrupted.into());
+        }
         let outcome = &units[u];
         let own = OwnSignatures::read(Some(store), outcome.sketches, BUFFER.take())?;
         for (p, paragraph) in outcome.paragraphs.iter().enumerate() {
@@ -397,13 +402,10 @@ fn decide_indexing(
     store: Option<&SignatureStore>,
     indexed: IndexedBands,
 ) -> Result<CrossDecisions> {
-    let pass = DecisionPass::prepare_indexing(units, options, store, indexed)?;
+    let go_on = AtomicBool::new(false);
+    let pass = DecisionPass::prepare_indexing(units, options, store, indexed, &go_on)?;
     let decisions = CrossDecisions::new(units.len());
-    pass.walk(
-        units,
-        &decisions,
-        &std::sync::atomic::AtomicBool::new(false),
-    )?;
+    pass.walk(units, &decisions, &go_on)?;
     Ok(decisions)
 }
 
@@ -432,12 +434,15 @@ pub struct DecisionPass<'a> {
 impl<'a> DecisionPass<'a> {
     /// Numbers the paragraphs of `units` (a whole batch) and finds the shared bands (in
     /// parallel).
+    ///
+    /// Once `stop` is set (the batch is interrupted) it ends with an `Interrupted` error.
     pub fn prepare(
         units: &[UnitOutcome],
         options: &'a DedupOptions,
         store: Option<&'a SignatureStore>,
+        stop: &AtomicBool,
     ) -> Result<Self> {
-        Self::prepare_indexing(units, options, store, IndexedBands::Shared)
+        Self::prepare_indexing(units, options, store, IndexedBands::Shared, stop)
     }
 
     fn prepare_indexing(
@@ -445,6 +450,7 @@ impl<'a> DecisionPass<'a> {
         options: &'a DedupOptions,
         store: Option<&'a SignatureStore>,
         indexed: IndexedBands,
+        stop: &AtomicBool,
     ) -> Result<Self> {
         let numbers = ParagraphNumbers::new(units)?;
         let store = store.filter(|_| options.near.is_some());
@@ -457,6 +463,7 @@ impl<'a> DecisionPass<'a> {
                 Self::layout(options),
                 options.min_words,
                 store,
+                stop,
             )?),
             None => None,
         };
@@ -747,14 +754,10 @@ mod tests {
             ..DedupOptions::default()
         };
         let units = exact_units(&mut Rng(3), 50);
-        let pass = DecisionPass::prepare(&units, &options, None).unwrap();
+        let stop = AtomicBool::new(true);
+        let pass = DecisionPass::prepare(&units, &options, None, &stop).unwrap();
         let decisions = CrossDecisions::new(units.len());
-        pass.walk(
-            &units,
-            &decisions,
-            &std::sync::atomic::AtomicBool::new(true),
-        )
-        .unwrap();
+        pass.walk(&units, &decisions, &stop).unwrap();
         assert!(decisions.made().iter().all(Option::is_none));
         // Closed: a writer asking gets an answer, not a wait.
         let err = decisions.wait_for(0).unwrap_err();
@@ -762,6 +765,24 @@ mod tests {
             err.downcast_ref::<crate::batch::decisions::WalkStopped>()
                 .is_some(),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_preparation_told_to_stop_ends_interrupted() {
+        let options = DedupOptions::default();
+        let values = options.near.map(|n| n.signature_values).unwrap();
+        let store = SignatureStore::new(values).unwrap();
+        let units = near_units(&mut Rng(5), &store, 40);
+        let prepared =
+            DecisionPass::prepare(&units, &options, Some(&store), &AtomicBool::new(true));
+        let err = prepared.err().expect("stopped");
+        assert!(
+            err.downcast_ref::<super::super::Interrupted>().is_some(),
+            "{err}"
+        );
+        assert!(
+            DecisionPass::prepare(&units, &options, Some(&store), &AtomicBool::new(false)).is_ok()
         );
     }
 
