@@ -178,7 +178,13 @@ pub fn for_each_chunk(
             return stream_corpus(reader, doc, config, CHUNK_BYTES, progress, each);
         }
     }
-    let bytes = decompress(origin.read_all()?, doc.compression)?;
+    let stored = origin.read_all()?;
+    // Read whole: all of it, as stored (no second look at the file for its size).
+    let read = Some(ReadSoFar {
+        read: stored.len() as u64,
+        size: stored.len() as u64,
+    });
+    let bytes = decompress(stored, doc.compression)?;
     let decoded = match decode(&bytes, &config.decode)? {
         Decoding::Text(d) => d,
         Decoding::Binary { byte_offset } => return Ok(Ending::Binary(byte_offset)),
@@ -189,7 +195,6 @@ pub fn for_each_chunk(
     } else {
         (vec![decoded.text.into_owned()], None)
     };
-    let read = origin.size().map(|size| ReadSoFar { read: size, size });
     each(Loaded {
         first: 0,
         texts,

@@ -446,7 +446,7 @@ pub fn run(config: &BatchConfig, interrupt: &AtomicBool) -> Result<BatchResult> 
         skipped,
         interrupted,
     } = match streamed::corpus_alone(&batch, &clean_options) {
-        Some(doc) => streamed::run(&batch, doc, &clean_options, detail, &stdout, &mut errors)?,
+        Some(doc) => streamed::run(&batch, doc, &clean_options, detail, &stdout)?,
         None => phased(&batch, &clean_options, detail, &stdout, &mut errors)?,
     };
     // Each written unit's report takes its name from the unit, now done with.
@@ -773,9 +773,9 @@ impl Writing<'_> {
     /// pieces of their output in order, and what the corpus report adds for each. Each
     /// unit's report is completed where it is (in parallel for the records of a corpus).
     ///
-    /// `cleans`, when given, holds each unit's clean text from phase 2 (a record's, for a
-    /// streamed corpus): a unit that loses nothing across documents is written from it
-    /// instead of being rebuilt.
+    /// `cleans`, when given, holds each record's clean text from phase 2 (a streamed
+    /// corpus): a record that loses nothing across documents is written from it instead of
+    /// being rebuilt.
     fn chunk(
         &self,
         loaded: &load::Loaded,
@@ -841,14 +841,11 @@ impl Writing<'_> {
                     .zip(loaded.texts.par_iter())
                     .enumerate()
                     .map(|(r, (report, text))| {
+                        // Only a streamed corpus's records keep their clean texts.
                         let mut clean = String::with_capacity(text.len());
-                        let (kept, rest) =
-                            self.finish(first_unit + r, report, text, kept(r), None, &mut clean)?;
-                        let written = match kept {
-                            Some(kept) => kept.as_bytes().to_vec(),
-                            None => clean.into_bytes(),
-                        };
-                        Ok((written, rest))
+                        let (_, rest) =
+                            self.finish(first_unit + r, report, text, None, None, &mut clean)?;
+                        Ok((clean.into_bytes(), rest))
                     })
                     .collect::<Result<_>>()?;
                 let (cleans, rests): (Vec<Vec<u8>>, Vec<UnitRest>) = finished.into_iter().unzip();

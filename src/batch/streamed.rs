@@ -46,14 +46,14 @@ enum Streamed {
 }
 
 /// Phases 2 to 4 for the corpus `doc`, alone in `batch` ([`corpus_alone`]). Its failure is
-/// the document's, as in a phased batch, except a batch too large to number.
+/// the document's (its output's error, as in a phased batch), except a batch too large to
+/// number.
 pub(super) fn run(
     batch: &Batch<'_>,
     doc: &InputDoc,
     options: &CleanOptions,
     detail: ReportDetail,
     stdout: &StdoutWriter,
-    errors: &mut Vec<super::DocError>,
 ) -> Result<Decided> {
     let mut units = Vec::new();
     let streamed = clean_decide_write(batch, doc, options, detail, stdout, &mut units);
@@ -83,13 +83,7 @@ pub(super) fn run(
             decided.outputs.push(Ok(None));
         }
         Err(e) if e.downcast_ref::<TooManyParagraphs>().is_some() => return Err(e),
-        Err(e) => {
-            errors.push(super::DocError {
-                name: doc.display_name(),
-                message: format!("{e:#}"),
-            });
-            decided.outputs.push(Ok(None));
-        }
+        Err(e) => decided.outputs.push(Err(e)),
     }
     // Three phases done with the batch's one document.
     for _ in 0..3 {
@@ -113,11 +107,20 @@ struct WrittenChunk {
     units: Range<usize>,
 }
 
-/// Drops written units' line masks: they only rebuild a clean text (≈ 10 MB at 1 GB).
-fn forget_lines(written: &mut [UnitOutcome]) {
-    for outcome in written {
+/// Hands a written chunk's output to the writer and keeps what the corpus report adds for
+/// its units; drops their line masks, which only rebuild a clean text (≈ 10 MB at 1 GB).
+fn hand_over(
+    written: WrittenChunk,
+    write: &mut dyn FnMut(Vec<Vec<u8>>) -> Result<()>,
+    units: &mut [UnitOutcome],
+    rests: &mut Vec<UnitRest>,
+) -> Result<()> {
+    rests.extend(written.rests);
+    write(written.pieces)?;
+    for outcome in &mut units[written.units] {
         outcome.live = Vec::new();
     }
+    Ok(())
 }
 
 fn clean_decide_write(
@@ -188,9 +191,7 @@ fn clean_decide_write(
                 || cleaning.chunk(0, doc, &loaded),
             );
             if let Some(written) = finished? {
-                rests.extend(written.rests);
-                write(written.pieces)?;
-                forget_lines(&mut units[written.units]);
+                hand_over(written, write, units, &mut rests)?;
             }
             let mut cleans = Vec::with_capacity(loaded.texts.len());
             for CleanedUnit {
@@ -203,16 +204,16 @@ fn clean_decide_write(
                 reports.push(report);
                 cleans.push(clean);
             }
-            paragraphs += units[first..]
-                .iter()
-                .map(|u| u.paragraphs.len())
-                .sum::<usize>();
-            if let Some(read) = loaded.read.filter(|_| !sized) {
-                // What is kept for the whole batch is sized once its size can be told from
-                // a twentieth of the corpus (or all of it) read, as a phased batch sizes it
-                // for the units it cleaned: growing by doubling would overshoot and, while
-                // moving, hold the old and the new at once (+30 MB of peak at 1 GB).
-                let fraction = read.fraction();
+            // What is kept for the whole batch is sized once its size can be told from a
+            // twentieth of the corpus (or all of it) read, as a phased batch sizes it for
+            // the units it cleaned: growing by doubling would overshoot and, while moving,
+            // hold the old and the new at once (+30 MB of peak at 1 GB).
+            if !sized {
+                paragraphs += units[first..]
+                    .iter()
+                    .map(|u| u.paragraphs.len())
+                    .sum::<usize>();
+                let fraction = loaded.read.map_or(0.0, |read| read.fraction());
                 if fraction >= 0.05 {
                     let in_all = |so_far: usize| (so_far as f64 / fraction) as usize;
                     walk.expect(in_all(paragraphs));
@@ -232,9 +233,7 @@ fn clean_decide_write(
         };
         if let Some(last) = pending.take() {
             let written = finish(&last, &mut walk, units, &mut reports)?;
-            rests.extend(written.rests);
-            write(written.pieces)?;
-            forget_lines(&mut units[written.units]);
+            hand_over(written, write, units, &mut rests)?;
         }
         Ok(Some(ending))
     })?;

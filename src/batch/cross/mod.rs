@@ -453,6 +453,7 @@ impl<'a> DecisionPass<'a> {
         stop: &AtomicBool,
     ) -> Result<Self> {
         let numbers = ParagraphNumbers::new(units)?;
+        let layout = Self::layout(options);
         let store = store.filter(|_| options.near.is_some());
         // Computed before the walk's tables exist, so that its peak and theirs do not add
         // up.
@@ -460,7 +461,7 @@ impl<'a> DecisionPass<'a> {
             Some(store) => Some(shared_bands(
                 units,
                 &numbers,
-                Self::layout(options),
+                layout,
                 options.min_words,
                 store,
                 stop,
@@ -471,7 +472,7 @@ impl<'a> DecisionPass<'a> {
             options,
             store,
             numbers,
-            layout: Self::layout(options),
+            layout,
             shared,
         })
     }
