@@ -27,6 +27,7 @@ pub mod output;
 pub mod pipeline;
 pub mod report;
 pub mod segment;
+mod swar;
 pub mod text;
 
 #[cfg(test)]

@@ -105,23 +105,6 @@ pub fn is_unspaced_script(c: char) -> bool {
         | 0x20000..=0x2FFFF) // CJK extensions B–F
 }
 
-/// How many bytes at the start of `bytes` are ASCII, found eight at a time.
-pub fn ascii_prefix_len(bytes: &[u8]) -> usize {
-    let mut at = 0;
-    while let Some(block) = bytes[at..].first_chunk::<8>() {
-        // The high bit of each byte that is not ASCII; the first such byte is the lowest.
-        let high = u64::from_le_bytes(*block) & 0x8080_8080_8080_8080;
-        if high != 0 {
-            return at + (high.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    at + bytes[at..]
-        .iter()
-        .position(|b| !b.is_ascii())
-        .unwrap_or(bytes.len() - at)
-}
-
 /// The ASCII characters `char::is_whitespace` accepts (vertical tab included).
 pub fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
@@ -179,20 +162,5 @@ mod word_tests {
     fn unspaced_scripts_count_per_character() {
         assert_eq!(token_words("商標法違反"), 5);
         assert_eq!(token_words("iPhoneを販売"), 4);
-    }
-
-    proptest::proptest! {
-        /// Blocks of eight and the bytes after them: the first byte that is not ASCII,
-        /// wherever it falls.
-        #[test]
-        fn the_ascii_prefix_ends_at_the_first_other_byte(
-            bytes in proptest::collection::vec(
-                proptest::prop_oneof![4 => 0u8..0x80, 1 => 0x80u8..=0xFF],
-                0..40,
-            )
-        ) {
-            let expected = bytes.iter().position(|b| !b.is_ascii()).unwrap_or(bytes.len());
-            proptest::prop_assert_eq!(ascii_prefix_len(&bytes), expected);
-        }
     }
 }

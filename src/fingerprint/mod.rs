@@ -10,6 +10,7 @@
 
 pub mod minhash;
 
+use crate::swar::AsciiBlock;
 use crate::text::is_ascii_space;
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
@@ -65,60 +66,6 @@ fn fold_char(c: char) -> char {
     }
 }
 
-/// Eight ASCII bytes, judged at once (SWAR: each test is exact per byte because every
-/// byte is below 0x80, so no sum carries into the next byte).
-#[derive(Debug, Clone, Copy)]
-struct Block(u64);
-
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-impl Block {
-    fn new(bytes: u64) -> Self {
-        Self(bytes)
-    }
-
-    /// High bit of each byte that is at least `lo` and at most `hi`.
-    fn in_range(self, lo: u8, hi: u8) -> u64 {
-        let at_least_lo = self.0 + LOW_BITS * u64::from(0x80 - lo);
-        let above_hi = self.0 + LOW_BITS * u64::from(0x80 - hi - 1);
-        at_least_lo & !above_hi & HIGH_BITS
-    }
-
-    /// High bit of each byte equal to `value`.
-    fn equal(self, value: u8) -> u64 {
-        self.in_range(value, value)
-    }
-
-    /// The bytes lower-cased (ASCII).
-    fn lower(self) -> u64 {
-        self.0 | (self.in_range(b'A', b'Z') >> 2)
-    }
-
-    /// One bit per byte (bit `k` for byte `k`) of a high-bit mask.
-    fn gather(mask: u64) -> u32 {
-        ((mask >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
-    }
-
-    /// Bytes that are a space, one bit each.
-    fn spaces(self) -> u32 {
-        Self::gather(self.equal(b' '))
-    }
-
-    /// Bytes that are ASCII letters or digits, one bit each.
-    fn alnums(self) -> u32 {
-        let lower = Block(self.lower());
-        Self::gather(lower.in_range(b'a', b'z') | lower.in_range(b'0', b'9'))
-    }
-
-    /// Prose the byte loop would copy as it is: no white space but single spaces.
-    fn is_plain_prose(self) -> bool {
-        let other_space = self.in_range(0x09, 0x0D);
-        let spaces = self.equal(b' ');
-        other_space == 0 && spaces & (spaces >> 8) == 0
-    }
-}
-
 /// The characters of `text`, each run of ASCII characters given as one `a`. NFKC's quick
 /// check treats every ASCII character alike (allowed, a starter: it resets what the check
 /// carries from the previous character), so its answer is the same on these characters as
@@ -127,7 +74,7 @@ fn ascii_runs_as_one(text: &str) -> impl Iterator<Item = char> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
         let rest = text.get(at..)?;
-        let ascii = crate::text::ascii_prefix_len(rest.as_bytes());
+        let ascii = crate::swar::ascii_prefix_len(rest.as_bytes());
         if ascii > 0 {
             at += ascii;
             return Some('a');
@@ -249,7 +196,7 @@ impl KeyWriter {
         let bytes = piece.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            let run = crate::text::ascii_prefix_len(&bytes[i..]);
+            let run = crate::swar::ascii_prefix_len(&bytes[i..]);
             self.push_ascii(&bytes[i..i + run]);
             i += run;
             if i < bytes.len() {
@@ -318,7 +265,7 @@ impl KeyWriter {
 /// A run of ASCII being written into room made for it: its state is a local copy (kept in
 /// registers, not behind the writer) and bytes are written by index (a push per byte
 /// checked the capacity and stored the length every time). Eight bytes of ordinary prose —
-/// words with single spaces between them — go at once ([`Block`]); the byte loop takes
+/// words with single spaces between them — go at once ([`AsciiBlock`]); the byte loop takes
 /// blocks holding other white space or a run of spaces.
 struct AsciiRun<'k> {
     out: &'k mut [u8],
@@ -356,18 +303,19 @@ impl AsciiRun<'_> {
     /// pending space); false, writing nothing, otherwise.
     #[inline(always)]
     fn push_block(&mut self, chunk: &[u8]) -> bool {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(chunk);
-        let block = Block::new(u64::from_le_bytes(bytes));
+        let Some(bytes) = chunk.first_chunk::<8>() else {
+            return false;
+        };
+        let block = AsciiBlock::of_ascii(bytes);
         let opens_with_word = !is_ascii_space(chunk[0]);
         let after_word = self.len > 0 && !self.token.pending_space;
-        if !(block.is_plain_prose() && (opens_with_word || after_word)) {
+        if !(block.only_single_spaces() && (opens_with_word || after_word)) {
             return false;
         }
         self.flush_space();
         let token = &mut self.token;
         let len = self.len;
-        self.out[len..len + 8].copy_from_slice(&block.lower().to_le_bytes());
+        self.out[len..len + 8].copy_from_slice(&block.lower());
         let spaces = block.spaces();
         let alnums = block.alnums();
         // Each space closes the token before it, when the byte after it starts the next

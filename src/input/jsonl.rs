@@ -5,6 +5,7 @@
 //! text, and every other field as it was (key order and number spelling kept), so writing
 //! a record back changes only its text.
 
+use crate::swar::Block;
 use anyhow::{anyhow, bail, Result};
 use serde_json::{Map, Value};
 
@@ -57,12 +58,6 @@ impl Record {
 /// eight bytes are checked at once for any byte to escape (most blocks hold none) instead
 /// of one table look-up per byte.
 fn write_json_string(out: &mut Vec<u8>, text: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Nonzero if some byte of `block` is zero / below 0x20 (exact as a yes or no: a borrow
-    // only ever flags a byte above one that is flagged already).
-    let has_zero = |block: u64| block.wrapping_sub(ONES) & !block & HIGHS;
-    let has_control = |block: u64| block.wrapping_sub(ONES * 0x20) & !block & HIGHS;
     let bytes = text.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
@@ -71,10 +66,8 @@ fn write_json_string(out: &mut Vec<u8>, text: &str) {
     let mut at = 0;
     while at < bytes.len() {
         if let Some(block) = bytes[at..].first_chunk::<8>() {
-            let block = u64::from_le_bytes(*block);
-            let escape = has_control(block)
-                | has_zero(block ^ (ONES * u64::from(b'"')))
-                | has_zero(block ^ (ONES * u64::from(b'\\')));
+            let block = Block::load(block);
+            let escape = block.any_below(0x20) | block.any_equal(b'"') | block.any_equal(b'\\');
             if escape == 0 {
                 at += 8;
                 continue;
