@@ -86,9 +86,7 @@ pub fn run(config: &Config) -> Result<Outcome> {
         Decoding::Text(decoded) => decoded,
         Decoding::Binary { byte_offset } => {
             if !config.quiet {
-                warn(&format!(
-                    "{name}: binary file (NUL byte at offset {byte_offset}), skipped; --text processes it anyway"
-                ));
+                warn_skipped_as_binary(&name, byte_offset, true);
             }
             // The report says so too, so a pipeline reading it sees why there is no text.
             if let Some(target) = &config.report {
@@ -324,4 +322,18 @@ pub(crate) fn write_to(destination: &Destination, bytes: &[u8]) -> Result<()> {
 /// worth failing for.
 pub fn warn(message: &str) {
     let _ = writeln!(std::io::stderr(), "unscrape: {message}");
+}
+
+/// Warns that document `name` was skipped for a NUL byte at `offset`. `--text` is named
+/// where it would help: a text document, not a JSONL corpus, where a NUL byte is never
+/// valid JSON.
+fn warn_skipped_as_binary(name: &str, offset: usize, text_would_help: bool) {
+    let hint = if text_would_help {
+        "; --text processes it anyway"
+    } else {
+        ""
+    };
+    warn(&format!(
+        "{name}: binary file (NUL byte at offset {offset}), skipped{hint}"
+    ));
 }

@@ -185,6 +185,15 @@ impl Batch<'_> {
         }
     }
 
+    /// A document skipped for a NUL byte at `offset`: warned of (unless quiet) and listed
+    /// in `skipped`.
+    fn skip_as_binary(&self, doc: &InputDoc, offset: usize, skipped: &mut Vec<String>) {
+        if !self.config.quiet {
+            crate::warn_skipped_as_binary(&doc.display_name(), offset, !doc.jsonl);
+        }
+        skipped.push(doc.display_name());
+    }
+
     /// One phase done with one document.
     fn step_done(&self) {
         if let Some(bar) = self.progress {
@@ -543,10 +552,11 @@ fn phased(
         Some(near) => Some(signatures::SignatureStore::new(near.signature_values)?),
         None => None,
     };
-    // Per document: its units, and why it was skipped; `None` once interrupted.
+    // Per document: its units, and where its NUL byte is if it was skipped as binary;
+    // `None` once interrupted.
     // Outcomes and reports are kept apart from the start, so that handing a corpus's
     // hundreds of thousands of them to phase 3 moves two vectors instead of copying them.
-    type CleanedDoc = Option<(Vec<UnitOutcome>, Vec<DocumentReport>, Option<String>)>;
+    type CleanedDoc = Option<(Vec<UnitOutcome>, Vec<DocumentReport>, Option<usize>)>;
     let cleaning = Cleaning {
         options: clean_options,
         detail,
@@ -585,9 +595,7 @@ fn phased(
             batch.step_done();
             Ok(Some(match ending {
                 load::Ending::Complete => (outcomes, unit_reports, None),
-                load::Ending::Binary(offset) => {
-                    (Vec::new(), Vec::new(), Some(skipped_as_binary(offset)))
-                }
+                load::Ending::Binary(offset) => (Vec::new(), Vec::new(), Some(offset)),
             }))
         })
         .collect();
@@ -601,11 +609,8 @@ fn phased(
     for (d, result) in cleaned.into_iter().enumerate() {
         match result {
             Ok(Some((outcomes, unit_reports, skip))) => {
-                if let Some(message) = skip {
-                    if !config.quiet {
-                        crate::warn(&format!("{}: {message}", docs[d].display_name()));
-                    }
-                    skipped.push(docs[d].display_name());
+                if let Some(offset) = skip {
+                    batch.skip_as_binary(&docs[d], offset, &mut skipped);
                     failed_docs.insert(d);
                 }
                 reports.push((unit_reports, units.len()));
@@ -980,11 +985,6 @@ impl Cleaning<'_> {
             clean: keep_clean.then_some(cleaned.text),
         })
     }
-}
-
-/// Why a document with a NUL byte at `offset` was skipped.
-fn skipped_as_binary(offset: usize) -> String {
-    format!("binary file (NUL byte at offset {offset}), skipped")
 }
 
 fn progress_bar(config: &BatchConfig, steps: u64) -> Option<indicatif::ProgressBar> {

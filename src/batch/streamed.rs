@@ -16,8 +16,8 @@ use super::cross::{StreamingWalk, TooManyParagraphs};
 use super::decisions::CrossDecisions;
 use super::sink::{self, Sink};
 use super::{
-    load, skipped_as_binary, stopped_by, Batch, CleanedUnit, Cleaning, Decided, StdoutWriter,
-    UnitOutcome, UnitRest, Writing,
+    load, stopped_by, Batch, CleanedUnit, Cleaning, Decided, StdoutWriter, UnitOutcome, UnitRest,
+    Writing,
 };
 use crate::input::sources::InputDoc;
 use crate::pipeline::CleanOptions;
@@ -68,14 +68,7 @@ pub(super) fn run(
             decided.outputs.push(Ok(Some((reports, rests, 0))));
         }
         Ok(Streamed::Binary(offset)) => {
-            if !batch.config.quiet {
-                crate::warn(&format!(
-                    "{}: {}",
-                    doc.display_name(),
-                    skipped_as_binary(offset)
-                ));
-            }
-            decided.skipped.push(doc.display_name());
+            batch.skip_as_binary(doc, offset, &mut decided.skipped);
             decided.outputs.push(Ok(None));
         }
         Ok(Streamed::Interrupted) => {

@@ -147,6 +147,57 @@ fn binary_file_is_skipped_with_a_message() {
     assert_eq!(json["nul_byte_offset"], 65_600);
 }
 
+/// In a batch too, a binary text document is skipped with the hint that `--text` takes
+/// it (and it does); a JSONL corpus with a NUL byte gets no such hint, since a NUL byte
+/// is never valid JSON.
+#[test]
+fn binary_documents_of_a_batch_name_text_only_where_it_helps() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("page.txt"), b"Some text\0more text\n").unwrap();
+    std::fs::write(docs.join("good.txt"), "A page of text.\n").unwrap();
+    std::fs::write(
+        dir.path().join("corpus.jsonl"),
+        b"{\"id\":1,\"text\":\"fine\"}\n{\"id\":2,\"text\":\"a\0b\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let page = docs.join("page.txt").display().to_string();
+    unscrape()
+        .arg("clean")
+        .arg(&docs)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(format!(
+            "unscrape: {page}: binary file (NUL byte at offset 9), skipped; --text processes it anyway\n"
+        ));
+    assert!(!out.join("page.txt").exists());
+    assert_eq!(read(out.join("good.txt")), b"A page of text.\n");
+    let corpus = dir.path().join("corpus.jsonl").display().to_string();
+    unscrape()
+        .arg("clean")
+        .arg(dir.path().join("corpus.jsonl"))
+        .arg("-o")
+        .arg(dir.path().join("out.jsonl"))
+        .assert()
+        .success()
+        .stderr(format!(
+            "unscrape: {corpus}: binary file (NUL byte at offset 40), skipped\n"
+        ));
+    unscrape()
+        .args(["clean", "--text"])
+        .arg(&docs)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(read(out.join("page.txt")), b"Some text\0more text\n");
+}
+
 #[test]
 fn missing_file_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
