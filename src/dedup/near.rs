@@ -77,22 +77,11 @@ impl Bands {
     pub fn key<V: SignatureValue>(&self, signature: &[V], band: usize) -> Option<u32> {
         let values = signature.get(band * self.rows..(band + 1) * self.rows)?;
         // On a little-endian machine the values' memory is their little-endian bytes.
-        if cfg!(target_endian = "little") {
-            return Some(xxh3_64(values.as_bytes()) as u32);
-        }
-        let mut inline = [0u8; 8 * MAX_INLINE_ROWS];
-        let mut spilled = Vec::new();
-        let bytes: &mut [u8] = if values.len() <= MAX_INLINE_ROWS {
-            &mut inline
+        Some(if cfg!(target_endian = "little") {
+            xxh3_64(values.as_bytes()) as u32
         } else {
-            spilled.resize(values.len() * 8, 0);
-            &mut spilled
-        };
-        let mut len = 0;
-        for &value in values {
-            len += value.put_le_bytes(&mut bytes[len..]);
-        }
-        Some(xxh3_64(&bytes[..len]) as u32)
+            key_of_le_bytes(values)
+        })
     }
 
     /// The layout over `values` signature values with the most rows per band (fewest
@@ -119,6 +108,24 @@ impl Bands {
 
 /// Rows of a band hashed from a buffer on the stack.
 const MAX_INLINE_ROWS: usize = 16;
+
+/// A band's key from its values' little-endian bytes written one after the other: what a
+/// big-endian machine hashes (compiled and tested on every machine).
+fn key_of_le_bytes<V: SignatureValue>(values: &[V]) -> u32 {
+    let mut inline = [0u8; 8 * MAX_INLINE_ROWS];
+    let mut spilled = Vec::new();
+    let bytes: &mut [u8] = if values.len() <= MAX_INLINE_ROWS {
+        &mut inline
+    } else {
+        spilled.resize(values.len() * 8, 0);
+        &mut spilled
+    };
+    let mut len = 0;
+    for &value in values {
+        len += value.put_le_bytes(&mut bytes[len..]);
+    }
+    xxh3_64(&bytes[..len]) as u32
+}
 
 /// Most postings candidates verified per paragraph (the ones holding most of its
 /// shingles).
@@ -481,6 +488,48 @@ mod tests {
             found as f64 / pairs as f64 >= 0.99,
             "recall {found}/{pairs}"
         );
+    }
+
+    /// A band's key is the hash of its values' little-endian bytes on any machine: the
+    /// key hashed from memory (little-endian) and the key written byte by byte (what a
+    /// big-endian machine does, spilling past the inline buffer's rows) agree with it.
+    #[test]
+    fn band_keys_hash_the_values_little_endian_bytes() {
+        fn le_bytes_key<V: SignatureValue>(values: &[V]) -> u32 {
+            let mut bytes = Vec::new();
+            for &value in values {
+                let mut out = [0u8; 8];
+                let len = value.put_le_bytes(&mut out);
+                bytes.extend_from_slice(&out[..len]);
+            }
+            xxh3_64(&bytes) as u32
+        }
+        let mut rng = Rng(11);
+        // Every byte of each value varies (the generator gives 31 bits at a time).
+        let wide: Vec<u64> = (0..64)
+            .map(|_| rng.next() << 33 ^ rng.next() << 2 ^ rng.next())
+            .collect();
+        let narrow: Vec<u32> = wide.iter().map(|&v| (v >> 32) as u32 ^ v as u32).collect();
+        assert_eq!(
+            le_bytes_key(&narrow[..1]),
+            xxh3_64(&narrow[0].to_le_bytes()) as u32
+        );
+        for rows in [1, 2, 5, MAX_INLINE_ROWS, MAX_INLINE_ROWS + 1, 32] {
+            let layout = Bands {
+                bands: 64 / rows,
+                rows,
+            };
+            for band in 0..layout.bands {
+                let span = band * rows..(band + 1) * rows;
+                let expected = le_bytes_key(&wide[span.clone()]);
+                assert_eq!(layout.key(&wide, band), Some(expected));
+                assert_eq!(key_of_le_bytes(&wide[span.clone()]), expected);
+                let expected = le_bytes_key(&narrow[span.clone()]);
+                assert_eq!(layout.key(&narrow, band), Some(expected));
+                assert_eq!(key_of_le_bytes(&narrow[span]), expected);
+            }
+            assert_eq!(layout.key(&wide, layout.bands), None);
+        }
     }
 
     #[test]
