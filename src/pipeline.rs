@@ -395,6 +395,10 @@ impl ReusableFingerprints {
 /// Fewest paragraphs a fingerprinting task takes.
 const MIN_PARAGRAPHS_PER_TASK: usize = 256;
 
+/// Bytes a paragraph's key buffer starts with: a paragraph of a page is a few hundred bytes
+/// (longer ones grow it once).
+const KEY_ROOM: usize = 1024;
+
 /// Fingerprints every paragraph, in parallel; results stay in paragraph order. Long
 /// paragraphs get a similarity sketch when near-duplicate matching is on.
 fn fingerprint_paragraphs(
@@ -412,31 +416,35 @@ fn fingerprint_paragraphs(
         // Small documents stay on one thread: in a batch the documents are the parallel
         // work, and splitting a page of forty paragraphs costs more than it saves.
         .with_min_len(MIN_PARAGRAPHS_PER_TASK)
-        .map_init(String::new, |key, (paragraph, known)| {
-            if let Some(fingerprint) = known {
-                return fingerprint;
-            }
-            key.clear();
-            let words = normalise_into(
-                seg.lines_of(paragraph)
-                    .iter()
-                    .map(|&i| lines[i].content(text)),
-                key,
-            );
-            let mut fingerprint = fingerprint_counted_key(key, words);
-            if let Some(near) = dedup.near {
-                if fingerprint.words >= dedup.min_words && fingerprint.words <= near.max_words {
-                    let shingles = shingles(key, near.shingle);
-                    if !shingles.is_empty() {
-                        fingerprint.sketch = Some(Sketch {
-                            signature: hasher.signature(&shingles),
-                            shingles,
-                        });
+        // A key buffer per task, with room for most paragraphs' keys from the start.
+        .map_init(
+            || String::with_capacity(KEY_ROOM),
+            |key, (paragraph, known)| {
+                if let Some(fingerprint) = known {
+                    return fingerprint;
+                }
+                key.clear();
+                let words = normalise_into(
+                    seg.lines_of(paragraph)
+                        .iter()
+                        .map(|&i| lines[i].content(text)),
+                    key,
+                );
+                let mut fingerprint = fingerprint_counted_key(key, words);
+                if let Some(near) = dedup.near {
+                    if fingerprint.words >= dedup.min_words && fingerprint.words <= near.max_words {
+                        let shingles = shingles(key, near.shingle);
+                        if !shingles.is_empty() {
+                            fingerprint.sketch = Some(Sketch {
+                                signature: hasher.signature(&shingles),
+                                shingles,
+                            });
+                        }
                     }
                 }
-            }
-            fingerprint
-        })
+                fingerprint
+            },
+        )
         .collect()
 }
 

@@ -152,10 +152,21 @@ pub fn segment(text: &str, lines: &[Line], live: &[bool], mode: SplitMode) -> Se
         other => other,
     };
 
+    // Room for every paragraph at once, instead of growing a vector for each: a
+    // paragraph is a line of text (`line`), or starts one after blank lines, or the first
+    // (`blank`).
+    let blanks = blank.iter().filter(|&&b| b).count();
+    let texts = lines.len() - blanks;
+    let most_paragraphs = match split {
+        SplitMode::Blank => texts.min(blanks + 1),
+        _ => texts,
+    };
     let mut seg = Segmentation {
         split: Some(split),
+        paragraphs: Vec::with_capacity(most_paragraphs),
         // Every member is a line: room for all of them at once.
         member_lines: Vec::with_capacity(lines.len()),
+        gap_before: Vec::with_capacity(most_paragraphs),
         ..Segmentation::default()
     };
     // The last run of consecutive blank lines seen since the previous paragraph.
