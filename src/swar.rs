@@ -78,10 +78,17 @@ impl AsciiBlock {
         self.in_range(value, value)
     }
 
+    /// The block with its capital letters lower-cased (0x20 added: the high bit of a
+    /// capital, shifted to the bit that makes it small).
+    #[inline(always)]
+    fn lowered(self) -> Self {
+        Self(self.0 | (self.in_range(b'A', b'Z') >> 2))
+    }
+
     /// The bytes lower-cased (ASCII), in the order they were loaded.
     #[inline(always)]
     pub fn lower(self) -> [u8; 8] {
-        (self.0 | (self.in_range(b'A', b'Z') >> 2)).to_le_bytes()
+        self.lowered().0.to_le_bytes()
     }
 
     /// One bit per byte (bit `k` for byte `k`) of a high-bit mask.
@@ -99,7 +106,7 @@ impl AsciiBlock {
     /// Bytes that are ASCII letters or digits, one bit each.
     #[inline(always)]
     pub fn alnums(self) -> u32 {
-        let lower = AsciiBlock(self.0 | (self.in_range(b'A', b'Z') >> 2));
+        let lower = self.lowered();
         Self::gather(lower.in_range(b'a', b'z') | lower.in_range(b'0', b'9'))
     }
 
