@@ -7,7 +7,7 @@ use unscrape::dedup::{Bands, NearIndex};
 use unscrape::fingerprint::minhash::{shingles, MinHasher};
 use unscrape::fingerprint::{fingerprint_key, normalise};
 use unscrape::language::FunctionWords;
-use unscrape::pipeline::{clean_text, CleanOptions};
+use unscrape::pipeline::{clean_text, language_sample, CleanOptions};
 use unscrape::text::split_lines;
 
 /// A deterministic scraped-looking document: menu lines, prose paragraphs, a repeat.
@@ -35,22 +35,6 @@ fn document(paragraphs: usize) -> String {
     text.push_str(&body[..body.len() / 4].join("\n\n"));
     text.push_str("\n\n© 2024 Example\n");
     text
-}
-
-/// The longest distinct lines of `text`, longest first, until `bytes` are taken.
-fn longest_lines(text: &str, bytes: usize) -> String {
-    let mut lines: Vec<&str> = text.lines().collect();
-    lines.sort_by_key(|l| std::cmp::Reverse(l.len()));
-    lines.dedup();
-    let mut sample = String::new();
-    for line in lines {
-        if sample.len() >= bytes {
-            break;
-        }
-        sample.push_str(line);
-        sample.push('\n');
-    }
-    sample
 }
 
 fn benches(c: &mut Criterion) {
@@ -135,12 +119,12 @@ fn benches(c: &mut Criterion) {
         include_str!("../fixtures/pages/news-markdown-layout.txt"),
         include_str!("../fixtures/pages/article-lines-that-stay.txt"),
     ];
-    let mut samples: Vec<String> = pages.iter().map(|page| longest_lines(page, 2048)).collect();
+    let mut samples: Vec<String> = pages.iter().map(|page| language_sample(page)).collect();
     samples.extend(
         paragraphs
             .chunks(8)
             .take(16)
-            .map(|chunk| longest_lines(&chunk.join("\n"), 2048)),
+            .map(|chunk| language_sample(&chunk.join("\n\n"))),
     );
     let mut group = c.benchmark_group("language");
     group.throughput(Throughput::Bytes(

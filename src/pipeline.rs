@@ -471,6 +471,13 @@ fn assemble(out: &mut String, text: &str, lines: &[Line], seg: &Segmentation) {
     push_lines(seg.trailing_gap.clone(), out);
 }
 
+/// The sample a document's language is detected from before any of its lines is removed
+/// (see [`prose_sample`]): what the first pass of [`clean_text`] detects from.
+pub fn language_sample(text: &str) -> String {
+    let lines = split_lines(text);
+    prose_sample(text, &lines, &vec![true; lines.len()])
+}
+
 /// The longest lines of a document (up to a few KB): prose, for language detection,
 /// rather than the menus that open most pages.
 ///

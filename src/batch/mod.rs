@@ -188,10 +188,11 @@ impl Batch<'_> {
     /// A document skipped for a NUL byte at `offset`: warned of (unless quiet) and listed
     /// in `skipped`.
     fn skip_as_binary(&self, doc: &InputDoc, offset: usize, skipped: &mut Vec<String>) {
+        let name = doc.display_name();
         if !self.config.quiet {
-            crate::warn_skipped_as_binary(&doc.display_name(), offset, !doc.jsonl);
+            crate::warn_skipped_as_binary(&name, offset, !doc.jsonl);
         }
-        skipped.push(doc.display_name());
+        skipped.push(name);
     }
 
     /// One phase done with one document.
@@ -920,6 +921,8 @@ impl Cleaning<'_> {
     /// [`Self::unit`], in parallel (a JSONL file is one document with many units), results
     /// in order.
     fn chunk(&self, d: usize, doc: &InputDoc, loaded: &load::Loaded) -> Result<Vec<CleanedUnit>> {
+        // Once per chunk, not per record: a path made into a string each time.
+        let doc_name = doc.display_name();
         loaded
             .texts
             .par_iter()
@@ -929,8 +932,8 @@ impl Cleaning<'_> {
                     doc: d,
                     record: loaded.records.as_ref().map(|_| loaded.first + r),
                     name: match &loaded.records {
-                        Some(records) => format!("{}#{}", doc.display_name(), records[r].id),
-                        None => doc.display_name(),
+                        Some(records) => format!("{doc_name}#{}", records[r].id),
+                        None => doc_name.clone(),
                     },
                 };
                 self.unit(unit, text, loaded)
